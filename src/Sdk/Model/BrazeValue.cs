@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Text.Json;
+using Braze.Serialization;
+using Braze.Validation;
+
+namespace Braze;
+
+/// <summary>The kind of a <see cref="BrazeValue"/>.</summary>
+public enum BrazeValueKind
+{
+    /// <summary>JSON null (on an attribute: remove it).</summary>
+    Null = 0,
+    /// <summary>A string (at most 255 characters).</summary>
+    String,
+    /// <summary>An integer.</summary>
+    Integer,
+    /// <summary>A floating point number.</summary>
+    Float,
+    /// <summary>A decimal number.</summary>
+    Decimal,
+    /// <summary>A boolean.</summary>
+    Boolean,
+    /// <summary>A point in time, written as ISO 8601 UTC.</summary>
+    Time,
+    /// <summary>A <see cref="System.DateTime"/>; kind Unspecified is an error unless the options assume UTC.</summary>
+    DateTime,
+    /// <summary>A date, written as midnight UTC.</summary>
+    Date,
+    /// <summary>An array of values (no times).</summary>
+    Array,
+    /// <summary>A nested object.</summary>
+    Object,
+    /// <summary>A raw Liquid expression, written unquoted; only valid in a Canvas User Update step.</summary>
+    Liquid,
+}
+
+/// <summary>
+/// A property or attribute value for the dynamic API (<see cref="BrazeProperties"/>, <see cref="AttributesUpdate"/>):
+/// number, boolean, string, time, array or nested object. Converts implicitly from the CLR types.
+/// Generated code does not use it; it writes typed members directly.
+/// </summary>
+public readonly struct BrazeValue : IEquatable<BrazeValue>
+{
+    private readonly object? _ref;
+    private readonly long _long;
+    private readonly double _double;
+    private readonly decimal _decimal;
+    private readonly DateTimeOffset _time;
+    private readonly DateTime _dateTime;
+
+    private BrazeValue(BrazeValueKind kind, object? reference = null, long l = 0, double d = 0, decimal m = 0, DateTimeOffset t = default, DateTime dt = default)
+    {
+        Kind = kind;
+        _ref = reference;
+        _long = l;
+        _double = d;
+        _decimal = m;
+        _time = t;
+        _dateTime = dt;
+    }
+
+    /// <summary>JSON null.</summary>
+    public static BrazeValue Null => default;
+
+    /// <summary>The kind of value.</summary>
+    public BrazeValueKind Kind { get; }
+
+    /// <summary>True for <see cref="BrazeValueKind.Null"/>.</summary>
+    public bool IsNull => Kind == BrazeValueKind.Null;
+
+    /// <summary>True for the time kinds (<see cref="BrazeValueKind.Time"/>, <see cref="BrazeValueKind.DateTime"/>, <see cref="BrazeValueKind.Date"/>).</summary>
+    public bool IsTime => Kind is BrazeValueKind.Time or BrazeValueKind.DateTime or BrazeValueKind.Date;
+
+    /// <summary>The string, for <see cref="BrazeValueKind.String"/> and <see cref="BrazeValueKind.Liquid"/>.</summary>
+    public string? AsString => Kind is BrazeValueKind.String or BrazeValueKind.Liquid ? (string?)_ref : null;
+
+    /// <summary>The elements, for <see cref="BrazeValueKind.Array"/>.</summary>
+    public IReadOnlyList<BrazeValue>? AsArray => Kind == BrazeValueKind.Array ? (BrazeValue[]?)_ref : null;
+
+    /// <summary>The nested object, for <see cref="BrazeValueKind.Object"/>.</summary>
+    public IBrazeProperties? AsObject => Kind == BrazeValueKind.Object ? (IBrazeProperties?)_ref : null;
+
+    /// <summary>A string value (null gives <see cref="Null"/>).</summary>
+    public static BrazeValue From(string? value) => value is null ? Null : new(BrazeValueKind.String, value);
+
+    /// <summary>An integer value.</summary>
+    public static BrazeValue From(long value) => new(BrazeValueKind.Integer, l: value);
+
+    /// <summary>A floating point value.</summary>
+    public static BrazeValue From(double value) => new(BrazeValueKind.Float, d: value);
+
+    /// <summary>A decimal value.</summary>
+    public static BrazeValue From(decimal value) => new(BrazeValueKind.Decimal, m: value);
+
+    /// <summary>A boolean value.</summary>
+    public static BrazeValue From(bool value) => new(BrazeValueKind.Boolean, l: value ? 1 : 0);
+
+    /// <summary>A time value.</summary>
+    public static BrazeValue From(DateTimeOffset value) => new(BrazeValueKind.Time, t: value);
+
+    /// <summary>A <see cref="System.DateTime"/> value (kind Unspecified is a validation error unless the options assume UTC).</summary>
+    public static BrazeValue From(DateTime value) => new(BrazeValueKind.DateTime, dt: value);
+
+    /// <summary>A date value, written as midnight UTC.</summary>
+    public static BrazeValue From(DateOnly value) => new(BrazeValueKind.Date, t: Time.BrazeTime.ToUtc(value));
+
+    /// <summary>A nested object (null gives <see cref="Null"/>).</summary>
+    public static BrazeValue From(IBrazeProperties? value) => value is null ? Null : new(BrazeValueKind.Object, value);
+
+    /// <summary>An array value.</summary>
+    public static BrazeValue Array(params IEnumerable<BrazeValue> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new(BrazeValueKind.Array, values.ToArray());
+    }
+
+    /// <summary>An array of strings.</summary>
+    public static BrazeValue Array(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new(BrazeValueKind.Array, values.Select(From).ToArray());
+    }
+
+    /// <summary>
+    /// A Liquid expression written unquoted (for example <c>{{context.${points}}}</c> for a number attribute).
+    /// Only a Canvas User Update step renders Liquid; in a <c>/users/track</c> request this is a validation error.
+    /// </summary>
+    public static BrazeValue Liquid(string expression)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(expression);
+        return new(BrazeValueKind.Liquid, expression);
+    }
+
+#pragma warning disable CS1591, CA2225 // Conversions mirror the From factories.
+    public static implicit operator BrazeValue(string? value) => From(value);
+    public static implicit operator BrazeValue(int value) => From(value);
+    public static implicit operator BrazeValue(long value) => From(value);
+    public static implicit operator BrazeValue(double value) => From(value);
+    public static implicit operator BrazeValue(decimal value) => From(value);
+    public static implicit operator BrazeValue(bool value) => From(value);
+    public static implicit operator BrazeValue(DateTimeOffset value) => From(value);
+    public static implicit operator BrazeValue(DateTime value) => From(value);
+    public static implicit operator BrazeValue(DateOnly value) => From(value);
+    public static implicit operator BrazeValue(BrazeProperties? value) => From(value);
+    public static implicit operator BrazeValue(string[] value) => Array((IEnumerable<string>)value);
+    public static bool operator ==(BrazeValue left, BrazeValue right) => left.Equals(right);
+    public static bool operator !=(BrazeValue left, BrazeValue right) => !left.Equals(right);
+#pragma warning restore CS1591, CA2225
+
+    /// <summary>Writes the value as JSON. Times follow the context (plain string, or <c>{"$time": ...}</c> in nested attributes).</summary>
+    public void WriteTo(Utf8JsonWriter writer, BrazeWriteContext context)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        switch (Kind)
+        {
+            case BrazeValueKind.Null:
+                writer.WriteNullValue();
+                break;
+            case BrazeValueKind.String:
+                writer.WriteStringValue((string)_ref!);
+                break;
+            case BrazeValueKind.Integer:
+                writer.WriteNumberValue(_long);
+                break;
+            case BrazeValueKind.Float:
+                writer.WriteNumberValue(_double);
+                break;
+            case BrazeValueKind.Decimal:
+                writer.WriteNumberValue(_decimal);
+                break;
+            case BrazeValueKind.Boolean:
+                writer.WriteBooleanValue(_long != 0);
+                break;
+            case BrazeValueKind.Time:
+            case BrazeValueKind.Date:
+                context.WriteTime(writer, _time);
+                break;
+            case BrazeValueKind.DateTime:
+                context.WriteTime(writer, _dateTime);
+                break;
+            case BrazeValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in (BrazeValue[])_ref!)
+                {
+                    item.WriteTo(writer, context);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case BrazeValueKind.Object:
+                ((IBrazeProperties)_ref!).WriteTo(writer, context);
+                break;
+            case BrazeValueKind.Liquid:
+                writer.WriteRawValue((string)_ref!, skipInputValidation: true);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown value kind {Kind}.");
+        }
+    }
+
+    /// <summary>
+    /// Checks the value at the context's current path: string length, finite numbers, time rules, no times in
+    /// arrays, nested objects with <paramref name="nestedUsage"/>'s key rules, Liquid only in a User Update step.
+    /// </summary>
+    public void Validate(ValidationContext context, PropertiesUsage nestedUsage, bool inArray = false)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        switch (Kind)
+        {
+            case BrazeValueKind.String:
+                if (!(context.IsUserUpdateStep && BrazeRules.IsLiquid((string)_ref!)))
+                {
+                    BrazeRules.StringValue(context, (string)_ref!);
+                }
+
+                if (context.IsUserUpdateStep)
+                {
+                    BrazeRules.EventPropertiesReference(context, (string)_ref!);
+                }
+
+                break;
+            case BrazeValueKind.Float:
+                BrazeRules.Number(context, _double);
+                break;
+            case BrazeValueKind.Time:
+            case BrazeValueKind.Date:
+                if (inArray)
+                {
+                    BrazeRules.TimeInArray(context);
+                }
+                else
+                {
+                    BrazeRules.Time(context, _time);
+                }
+
+                break;
+            case BrazeValueKind.DateTime:
+                if (inArray)
+                {
+                    BrazeRules.TimeInArray(context);
+                }
+                else
+                {
+                    BrazeRules.Time(context, _dateTime, out _);
+                }
+
+                break;
+            case BrazeValueKind.Array:
+                var items = (BrazeValue[])_ref!;
+                for (var i = 0; i < items.Length; i++)
+                {
+                    context.Push(i);
+                    items[i].Validate(context, nestedUsage, inArray: true);
+                    context.Pop();
+                }
+
+                break;
+            case BrazeValueKind.Object:
+                ((IBrazeProperties)_ref!).Validate(context, nestedUsage);
+                break;
+            case BrazeValueKind.Liquid:
+                if (!context.IsUserUpdateStep)
+                {
+                    context.Report(ValidationCodes.NotAllowed, "A raw Liquid value is only valid in a Canvas User Update step, not in a /users/track request.");
+                }
+                else
+                {
+                    BrazeRules.EventPropertiesReference(context, (string)_ref!);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>True when this value is an array or an object (Braze's size limit on properties then applies).</summary>
+    public bool IsNested => Kind is BrazeValueKind.Array or BrazeValueKind.Object;
+
+    /// <inheritdoc />
+    public bool Equals(BrazeValue other)
+        => Kind == other.Kind && _long == other._long && _double.Equals(other._double) && _decimal == other._decimal
+           && _time.Equals(other._time) && _dateTime.Equals(other._dateTime)
+           && (Kind == BrazeValueKind.Array
+               ? ((BrazeValue[])_ref!).SequenceEqual((BrazeValue[])other._ref!)
+               : Equals(_ref, other._ref));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is BrazeValue other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, _long, _double, _decimal, _time, _dateTime, Kind == BrazeValueKind.Array ? null : _ref);
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        BrazeValueKind.Null => "null",
+        BrazeValueKind.String or BrazeValueKind.Liquid => (string)_ref!,
+        BrazeValueKind.Integer => _long.ToString(CultureInfo.InvariantCulture),
+        BrazeValueKind.Float => _double.ToString("R", CultureInfo.InvariantCulture),
+        BrazeValueKind.Decimal => _decimal.ToString(CultureInfo.InvariantCulture),
+        BrazeValueKind.Boolean => _long != 0 ? "true" : "false",
+        BrazeValueKind.Time or BrazeValueKind.Date => Time.BrazeTime.Format(_time),
+        BrazeValueKind.DateTime => _dateTime.ToString("O", CultureInfo.InvariantCulture),
+        BrazeValueKind.Array => "[" + string.Join(", ", (BrazeValue[])_ref!) + "]",
+        _ => _ref?.ToString() ?? string.Empty,
+    };
+}

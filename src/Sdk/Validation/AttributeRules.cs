@@ -1,0 +1,54 @@
+namespace Braze.Validation;
+
+/// <summary>Rules on custom attribute operations, shared by the typed builder and the JSON validator.</summary>
+public static class AttributeRules
+{
+    /// <summary><c>inc</c> takes an integer.</summary>
+    public static void IncrementNotInteger(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.AttributeOperationInvalid, "inc takes an integer (negative to decrement).");
+    }
+
+    /// <summary><c>$update</c> on an array of objects needs <c>"_merge_objects": true</c> on the attributes object.</summary>
+    public static void UpdateNeedsMerge(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.AttributeOperationInvalid, "$update needs \"_merge_objects\": true on the attributes object; Braze ignores it otherwise.");
+    }
+
+    /// <summary><c>$identifier_value</c> is a string, number or boolean.</summary>
+    public static bool IdentifierValue(ValidationContext context, BrazeValue value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        switch (value.Kind)
+        {
+            case BrazeValueKind.String:
+                return BrazeRules.StringValue(context, value.AsString!);
+            case BrazeValueKind.Integer or BrazeValueKind.Decimal or BrazeValueKind.Boolean:
+                return true;
+            case BrazeValueKind.Float:
+                return BrazeRules.Number(context, double.Parse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+            case BrazeValueKind.Liquid:
+                value.Validate(context, PropertiesUsage.NestedAttribute);
+                return true;
+            default:
+                InvalidIdentifierValue(context);
+                return false;
+        }
+    }
+
+    /// <summary>Reports a <c>$identifier_value</c> that is not a string, number or boolean.</summary>
+    public static void InvalidIdentifierValue(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.AttributeOperationInvalid, "$identifier_value must be a string, number or boolean.");
+    }
+
+    /// <summary>Reports a <c>$time</c> that is not a valid time or is null.</summary>
+    public static void DollarTimeInvalid(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.TimeInvalid, "$time must be a time string Braze accepts and cannot be null; a bad $time drops every nested attribute update of the request.");
+    }
+}

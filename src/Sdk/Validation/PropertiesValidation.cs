@@ -1,0 +1,47 @@
+using Braze.Serialization;
+
+namespace Braze.Validation;
+
+/// <summary>Whole-object rules on a properties object, shared by <see cref="BrazeProperties"/> and generated code.</summary>
+public static class PropertiesValidation
+{
+    /// <summary>
+    /// Event and purchase properties: at most 256 properties, and when they contain arrays or objects at most
+    /// the payload limit in bytes (measured by serializing once). Other usages have no whole-object rule here:
+    /// nested attribute and schedule context sizes are checked where the whole value is known.
+    /// </summary>
+    public static void Shape(ValidationContext context, IBrazeProperties properties, PropertiesUsage usage, int count, bool hasNested)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(properties);
+        if (usage is not (PropertiesUsage.Event or PropertiesUsage.Purchase))
+        {
+            return;
+        }
+
+        BrazeRules.PropertyCount(context, count);
+        if (hasNested && TryMeasure(context, properties, out var bytes))
+        {
+            BrazeRules.PropertiesPayloadSize(context, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Measures the JSON size of <paramref name="properties"/>. Returns false when they cannot be written yet
+    /// (a value already reported as invalid, such as a DateTime of kind Unspecified), so the size rule is skipped.
+    /// </summary>
+    public static bool TryMeasure(ValidationContext context, IBrazeProperties properties, out int bytes, bool timesAsDollarTime = false)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            bytes = BrazeJson.MeasureUtf8(properties, new BrazeWriteContext(context.Options, timesAsDollarTime));
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            bytes = 0;
+            return false;
+        }
+    }
+}
