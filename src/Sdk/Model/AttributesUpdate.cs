@@ -268,6 +268,10 @@ public sealed class AttributesUpdate
             if (kind == StandardAttributeKind.None)
             {
                 BrazeRules.CustomAttributeName(context, key);
+                if (context.IsUserUpdateStep)
+                {
+                    BrazeRules.UserUpdateStepKey(context, key);
+                }
             }
 
             op.Validate(context, kind, MergeObjects == true);

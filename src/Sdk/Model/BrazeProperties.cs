@@ -92,6 +92,11 @@ public sealed class BrazeProperties : IBrazeProperties, IEnumerable<KeyValuePair
         {
             context.Push(name);
             BrazeRules.PropertyName(context, name, usage);
+            if (value.IsNull && usage == PropertiesUsage.NestedAttribute)
+            {
+                AttributeRules.NullInNestedAttribute(context);
+            }
+
             value.Validate(context, nestedUsage);
             context.Pop();
             hasNested |= value.IsNested;

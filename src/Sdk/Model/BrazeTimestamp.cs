@@ -89,7 +89,7 @@ public readonly struct BrazeTimestamp : IEquatable<BrazeTimestamp>
                 BrazeRules.TimeString(context, _text, out _);
                 if (context.IsUserUpdateStep)
                 {
-                    BrazeRules.EventPropertiesReference(context, _text!);
+                    BrazeRules.UserUpdateStepText(context, _text!);
                 }
 
                 break;

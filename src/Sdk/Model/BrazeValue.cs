@@ -210,12 +210,12 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
             case BrazeValueKind.String:
                 if (!(context.IsUserUpdateStep && BrazeRules.IsLiquid((string)_ref!)))
                 {
-                    BrazeRules.StringValue(context, (string)_ref!);
+                    _ = inArray ? BrazeRules.StringValue(context, (string)_ref!) : BrazeRules.StringOrTimeValue(context, (string)_ref!);
                 }
 
                 if (context.IsUserUpdateStep)
                 {
-                    BrazeRules.EventPropertiesReference(context, (string)_ref!);
+                    BrazeRules.UserUpdateStepText(context, (string)_ref!);
                 }
 
                 break;
@@ -265,7 +265,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
                 }
                 else
                 {
-                    BrazeRules.EventPropertiesReference(context, (string)_ref!);
+                    BrazeRules.UserUpdateStepText(context, (string)_ref!);
                 }
 
                 break;

@@ -51,4 +51,11 @@ public static class AttributeRules
         ArgumentNullException.ThrowIfNull(context);
         context.Report(ValidationCodes.TimeInvalid, "$time must be a time string Braze accepts and cannot be null; a bad $time drops every nested attribute update of the request.");
     }
+
+    /// <summary>Null inside a nested custom attribute is invalid: Braze then drops every nested attribute update of the request.</summary>
+    public static void NullInNestedAttribute(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.InvalidType, "null inside a nested custom attribute is invalid; Braze drops every nested attribute update of the request. Remove the key instead (set the whole attribute, or use $update).");
+    }
 }

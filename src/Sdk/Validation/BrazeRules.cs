@@ -595,6 +595,38 @@ public static class BrazeRules
         return false;
     }
 
+    /// <summary>
+    /// Checks a text value inside a User Update step: no Braze REST endpoint URL and no API key field
+    /// (the step runs inside Braze), and a warning for <c>event_properties</c> Liquid.
+    /// </summary>
+    public static bool UserUpdateStepText(ValidationContext context, string value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains("rest.", StringComparison.OrdinalIgnoreCase)
+            && (value.Contains(".braze.com", StringComparison.OrdinalIgnoreCase) || value.Contains(".braze.eu", StringComparison.OrdinalIgnoreCase)))
+        {
+            ForbiddenInUserUpdateStep(context, "a Braze REST endpoint URL");
+            return false;
+        }
+
+        return EventPropertiesReference(context, value);
+    }
+
+    /// <summary>A key inside a User Update step must not carry an API key.</summary>
+    public static bool UserUpdateStepKey(ValidationContext context, string key)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Equals("api_key", StringComparison.OrdinalIgnoreCase) || key.Equals("rest_api_key", StringComparison.OrdinalIgnoreCase) || key.Equals("authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            ForbiddenInUserUpdateStep(context, "an API key");
+            return false;
+        }
+
+        return true;
+    }
+
     // ---------------------------------------------------------------- scheduling
 
     /// <summary>At most 50 recipients per schedule request.</summary>
