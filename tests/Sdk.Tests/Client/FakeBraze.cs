@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Braze.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Braze.Tests.Client;
+
+/// <summary>A primary HTTP handler standing in for Braze: records every request, answers with a scripted responder.</summary>
+internal sealed class FakeBraze : HttpMessageHandler
+{
+    private int _calls;
+
+    public ConcurrentQueue<Recorded> Requests { get; } = new();
+
+    /// <summary>Answers a request; the default answers 201 success with processed counts.</summary>
+    public Func<Recorded, int, HttpResponseMessage> Responder { get; set; } = (_, _) => Json(HttpStatusCode.Created, """{"message":"success"}""");
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string body, Action<HttpResponseMessage>? headers = null)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        headers?.Invoke(response);
+        return response;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        var recorded = new Recorded(request.Method.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, body);
+        Requests.Enqueue(recorded);
+        var n = Interlocked.Increment(ref _calls);
+        var response = Responder(recorded, n);
+        response.RequestMessage = request;
+        return response;
+    }
+
+    public sealed record Recorded(string Method, string Path, string? Authorization, string? ContentType, string Body);
+}
+
+/// <summary>A DI container with AddBraze over a <see cref="FakeBraze"/>, and captured logs.</summary>
+internal sealed class ClientFixture : IDisposable
+{
+    public const string ApiKey = "11111111-2222-3333-4444-555555555555";
+
+    public ClientFixture(Action<BrazeOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
+        services.AddBraze(o =>
+            {
+                o.ApiKey = ApiKey;
+                o.BaseUrl = BrazeInstances.US01;
+                o.RetryBaseDelay = TimeSpan.FromMilliseconds(5);
+                o.RetryMaxDelay = TimeSpan.FromMilliseconds(50);
+                configure?.Invoke(o);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => Fake);
+        Provider = services.BuildServiceProvider();
+        Client = Provider.GetRequiredService<IBrazeClient>();
+        Logs = Provider.GetRequiredService<FakeLogCollector>();
+    }
+
+    public FakeBraze Fake { get; } = new();
+
+    public ServiceProvider Provider { get; }
+
+    public IBrazeClient Client { get; }
+
+    public FakeLogCollector Logs { get; }
+
+    public void Dispose() => Provider.Dispose();
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using Braze.Http;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+
+namespace Braze.Tests.Client;
+
+public class PacerTests
+{
+    private static HttpResponseMessage Response(HttpStatusCode status, long? limit, long? remaining, DateTimeOffset? reset)
+    {
+        var r = new HttpResponseMessage(status);
+        if (limit is { } l)
+        {
+            r.Headers.TryAddWithoutValidation("X-RateLimit-Limit", l.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (remaining is { } rem)
+        {
+            r.Headers.TryAddWithoutValidation("x-ratelimit-remaining", rem.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (reset is { } t)
+        {
+            r.Headers.TryAddWithoutValidation("X-RATELIMIT-RESET", t.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return r;
+    }
+
+    [Fact]
+    public async Task No_requests_left_means_waiting_for_the_reset()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
+        await pacer.WaitAsync(CancellationToken.None);
+        pacer.Observe(Response(HttpStatusCode.Created, 3000, 0, time.GetUtcNow().AddSeconds(3)));
+
+        var next = pacer.WaitAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1.1));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Requests_in_flight_count_against_the_remaining_budget()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time);
+        for (var i = 0; i < 3; i++)
+        {
+            await pacer.WaitAsync(CancellationToken.None);
+        }
+
+        // Braze has 3 left, but 2 more of ours are still in flight: only 1 more may go before the reset.
+        pacer.Observe(Response(HttpStatusCode.Created, 3000, 3, time.GetUtcNow().AddSeconds(3)));
+        await pacer.WaitAsync(CancellationToken.None);
+        var blocked = pacer.WaitAsync(CancellationToken.None).AsTask();
+        Assert.False(blocked.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(3.1));
+        await blocked.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_429_pauses_every_request_until_the_reset()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
+        await pacer.WaitAsync(CancellationToken.None);
+        pacer.Observe(Response(HttpStatusCode.TooManyRequests, 3000, 0, time.GetUtcNow().AddSeconds(10)));
+        Assert.True(pacer.PausedUntil >= time.GetUtcNow().AddSeconds(10));
+        var next = pacer.WaitAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1.2));
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.GatewayTimeout, true)]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.Unauthorized, false)]
+    [InlineData(HttpStatusCode.Forbidden, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge, false)]
+    [InlineData(HttpStatusCode.Created, false)]
+    public void Retry_classification(HttpStatusCode status, bool retry)
+        => Assert.Equal(retry, BrazeRetryPolicy.ShouldRetry(Outcome.FromResult(new HttpResponseMessage(status))));
+
+    [Fact]
+    public void Network_failures_are_retried()
+    {
+        Assert.True(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset"))));
+        Assert.True(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())));
+        Assert.False(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new InvalidOperationException())));
+    }
+
+    [Fact]
+    public void Rate_limited_delay_comes_from_the_headers_and_is_capped()
+    {
+        var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var outcome = Outcome.FromResult(Response(HttpStatusCode.TooManyRequests, 3000, 0, now.AddSeconds(4)));
+        Assert.Equal(TimeSpan.FromSeconds(4), BrazeRetryPolicy.RateLimitDelay(outcome, now, TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(2), BrazeRetryPolicy.RateLimitDelay(outcome, now, TimeSpan.FromSeconds(2)));
+        Assert.Null(BrazeRetryPolicy.RateLimitDelay(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.TooManyRequests)), now, TimeSpan.FromSeconds(30)));
+        Assert.Null(BrazeRetryPolicy.RateLimitDelay(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError)), now, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void Backoff_grows_exponentially_with_jitter_and_a_cap()
+    {
+        var b = TimeSpan.FromSeconds(1);
+        var max = TimeSpan.FromSeconds(30);
+        Assert.Equal(TimeSpan.FromSeconds(1), BrazeRetryPolicy.Backoff(0, b, max, 1));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), BrazeRetryPolicy.Backoff(0, b, max, 0));
+        Assert.Equal(TimeSpan.FromSeconds(8), BrazeRetryPolicy.Backoff(3, b, max, 1));
+        Assert.Equal(max, BrazeRetryPolicy.Backoff(10, b, max, 1));
+    }
+
+    [Fact]
+    public void Retry_after_headers_are_honoured()
+    {
+        var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var r = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        r.Headers.TryAddWithoutValidation("Retry-After", "7");
+        Assert.Equal(TimeSpan.FromSeconds(7), RateLimitInfo.From(r, now)!.WaitTime(now));
+        var x = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        x.Headers.TryAddWithoutValidation("x-ratelimit-retry-after", "3");
+        Assert.Equal(TimeSpan.FromSeconds(3), RateLimitInfo.From(x, now)!.WaitTime(now));
+    }
+}
