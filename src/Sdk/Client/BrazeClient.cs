@@ -81,8 +81,14 @@ public sealed class BrazeClient : IBrazeClient
             throw new BrazeValidationException([.. sizeContext.Errors]);
         }
 
+        return await SendChunksAsync(chunker, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends objects that are already validated and serialized (the background tracker's path), reporting every outcome.</summary>
+    internal async Task<TrackResult> SendChunksAsync(TrackChunker chunker, CancellationToken cancellationToken)
+    {
         var ranges = chunker.Plan(_options.Validation);
-        Log.TrackPlan(_logger, request.Count, ranges.Count);
+        Log.TrackPlan(_logger, chunker.ObjectCount, ranges.Count);
         var outcomes = new ChunkOutcome[ranges.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, ranges.Count),
@@ -105,7 +111,7 @@ public sealed class BrazeClient : IBrazeClient
         }
 
         var rejected = failures.Sum(f => f.Range.Count) + errors.Count;
-        _metrics?.ObjectsSent.Add(request.Count - rejected);
+        _metrics?.ObjectsSent.Add(chunker.ObjectCount - rejected);
         if (rejected > 0)
         {
             _metrics?.ObjectsRejected.Add(rejected);

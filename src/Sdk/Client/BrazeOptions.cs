@@ -47,6 +47,9 @@ public sealed class BrazeOptions
     /// <summary>Deadline for a request including all its retries. Default 3 minutes.</summary>
     public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The background tracker's settings (<c>Braze:Tracker</c>).</summary>
+    public Delivery.BrazeTrackerOptions Tracker { get; set; } = new();
+
     /// <summary>Send Canvas entry properties under the older name <c>canvas_entry_properties</c> instead of <c>context</c>.</summary>
     public bool UseLegacyCanvasEntryPropertiesName { get; set; }
 

@@ -66,6 +66,12 @@ public sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
             failures.Add("Braze:SlowDownBelowRemainingFraction must be in [0, 1).");
         }
 
+        var tracker = options.Tracker;
+        if (tracker.MaxQueueSize < 1 || tracker.FlushInterval <= TimeSpan.Zero || tracker.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Braze:Tracker: MaxQueueSize, FlushInterval and ShutdownTimeout must be positive.");
+        }
+
         try
         {
             options.Validation.EnsureValid();

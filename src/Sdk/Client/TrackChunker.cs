@@ -19,21 +19,35 @@ internal sealed class TrackChunker : IDisposable
     // Envelope bytes of a body with all three arrays: {"attributes":[],"events":[],"purchases":[]}
     private const int EnvelopeBytes = 48;
 
-    private readonly ArrayBufferWriter<byte> _buffer;
-    private readonly (int Offset, int Length)[][] _segments = new (int, int)[3][];
+    private readonly IReadOnlyList<ReadOnlyMemory<byte>>[] _segments;
 
-    private TrackChunker(ArrayBufferWriter<byte> buffer) => _buffer = buffer;
+    /// <summary>A chunker over objects already serialized (one JSON object each) for the three arrays.</summary>
+    public TrackChunker(IReadOnlyList<ReadOnlyMemory<byte>> attributes, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<ReadOnlyMemory<byte>> purchases)
+        => _segments = [attributes, events, purchases];
 
-    public int ObjectCount => _segments[0].Length + _segments[1].Length + _segments[2].Length;
+    public int ObjectCount => _segments[0].Count + _segments[1].Count + _segments[2].Count;
 
     public static TrackChunker Serialize(TrackRequest request, BrazeWriteContext context)
     {
-        var chunker = new TrackChunker(new ArrayBufferWriter<byte>(Math.Max(4096, request.Count * 256)));
-        using var writer = new Utf8JsonWriter(chunker._buffer, new JsonWriterOptions { SkipValidation = true });
-        chunker._segments[0] = chunker.WriteAll(writer, request.Attributes, static (w, a, c) => a.WriteTo(w, c), context);
-        chunker._segments[1] = chunker.WriteAll(writer, request.Events, static (w, e, c) => e.WriteTo(w, c), context);
-        chunker._segments[2] = chunker.WriteAll(writer, request.Purchases, static (w, p, c) => p.WriteTo(w, c), context);
-        return chunker;
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(4096, request.Count * 256));
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var attributes = WriteAll(writer, buffer, request.Attributes, static (w, a, c) => a.WriteTo(w, c), context);
+        var events = WriteAll(writer, buffer, request.Events, static (w, e, c) => e.WriteTo(w, c), context);
+        var purchases = WriteAll(writer, buffer, request.Purchases, static (w, p, c) => p.WriteTo(w, c), context);
+        var memory = buffer.WrittenMemory;
+        return new TrackChunker(Slices(memory, attributes), Slices(memory, events), Slices(memory, purchases));
+    }
+
+    /// <summary>Serializes one object as it would appear in a request (used by the background tracker).</summary>
+    public static byte[] SerializeObject<T>(T item, Action<Utf8JsonWriter, T, BrazeWriteContext> write, BrazeWriteContext context)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            write(writer, item, context);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Reports every object that alone is larger than a request body may be.</summary>
@@ -42,7 +56,7 @@ internal sealed class TrackChunker : IDisposable
         string[] names = ["attributes", "events", "purchases"];
         for (var a = 0; a < 3; a++)
         {
-            for (var i = 0; i < _segments[a].Length; i++)
+            for (var i = 0; i < _segments[a].Count; i++)
             {
                 if (_segments[a][i].Length + EnvelopeBytes > context.Options.MaxRequestBodyBytes)
                 {
@@ -63,7 +77,7 @@ internal sealed class TrackChunker : IDisposable
         var next = new int[3];
         var perArray = options.ObjectLimitScope == ObjectLimitScope.PerArray;
         var max = options.MaxObjectsPerRequest;
-        while (next[0] < _segments[0].Length || next[1] < _segments[1].Length || next[2] < _segments[2].Length)
+        while (next[0] < _segments[0].Count || next[1] < _segments[1].Count || next[2] < _segments[2].Count)
         {
             var start = (int[])next.Clone();
             var counts = new int[3];
@@ -71,7 +85,7 @@ internal sealed class TrackChunker : IDisposable
             var total = 0;
             for (var a = 0; a < 3; a++)
             {
-                while (next[a] < _segments[a].Length)
+                while (next[a] < _segments[a].Count)
                 {
                     if (perArray ? counts[a] >= max : total >= max)
                     {
@@ -131,7 +145,6 @@ internal sealed class TrackChunker : IDisposable
         var pos = 0;
         span[pos++] = (byte)'{';
         var first = true;
-        var written = _buffer.WrittenSpan;
         for (var a = 0; a < 3; a++)
         {
             if (counts[a] == 0)
@@ -155,9 +168,9 @@ internal sealed class TrackChunker : IDisposable
                     span[pos++] = (byte)',';
                 }
 
-                var (offset, len) = _segments[a][starts[a] + i];
-                written.Slice(offset, len).CopyTo(span[pos..]);
-                pos += len;
+                var segment = _segments[a][starts[a] + i].Span;
+                segment.CopyTo(span[pos..]);
+                pos += segment.Length;
             }
 
             span[pos++] = (byte)']';
@@ -167,20 +180,33 @@ internal sealed class TrackChunker : IDisposable
         return (array, pos);
     }
 
-    public void Dispose() => _buffer.Clear();
+    public void Dispose()
+    {
+    }
 
-    private (int, int)[] WriteAll<T>(Utf8JsonWriter writer, List<T> items, Action<Utf8JsonWriter, T, BrazeWriteContext> write, BrazeWriteContext context)
+    private static (int, int)[] WriteAll<T>(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, List<T> items, Action<Utf8JsonWriter, T, BrazeWriteContext> write, BrazeWriteContext context)
     {
         var segments = new (int, int)[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var start = _buffer.WrittenCount;
-            writer.Reset(_buffer);
+            var start = buffer.WrittenCount;
+            writer.Reset(buffer);
             write(writer, items[i], context);
             writer.Flush();
-            segments[i] = (start, _buffer.WrittenCount - start);
+            segments[i] = (start, buffer.WrittenCount - start);
         }
 
         return segments;
+    }
+
+    private static ReadOnlyMemory<byte>[] Slices(ReadOnlyMemory<byte> memory, (int Offset, int Length)[] segments)
+    {
+        var slices = new ReadOnlyMemory<byte>[segments.Length];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            slices[i] = memory.Slice(segments[i].Offset, segments[i].Length);
+        }
+
+        return slices;
     }
 }

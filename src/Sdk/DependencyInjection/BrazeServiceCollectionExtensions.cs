@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
 using Braze;
 using Braze.Client;
+using Braze.Delivery;
 using Braze.Http;
 using Braze.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -118,12 +120,30 @@ public static class BrazeServiceCollectionExtensions
             sp.GetService<ILogger<BrazeClient>>(),
             sp.GetRequiredService<BrazeMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(name, (sp, _) => new BrazeTracker(
+            (BrazeClient)sp.GetRequiredKeyedService<IBrazeClient>(name),
+            Get(sp, name),
+            sp.GetService<ILogger<BrazeTracker>>(),
+            sp.GetRequiredService<BrazeMetrics>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<IBrazeTracker>(name, (sp, _) => sp.GetRequiredKeyedService<BrazeTracker>(name));
+        services.AddSingleton<IHostedService>(sp => new TrackerLifetime(sp.GetRequiredKeyedService<BrazeTracker>(name), Get(sp, name).Tracker.OutboxPath is { Length: > 0 }));
         if (string.IsNullOrEmpty(name))
         {
             services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IBrazeClient>(name));
+            services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IBrazeTracker>(name));
+            services.TryAddSingleton(sp => sp.GetRequiredKeyedService<BrazeTracker>(name));
         }
 
         return builder;
+    }
+
+    /// <summary>Starts the tracker with the host when it has an outbox to replay (otherwise it starts on first use) and drains it on shutdown.</summary>
+    private sealed class TrackerLifetime(BrazeTracker tracker, bool startEagerly) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => startEagerly ? tracker.StartAsync(cancellationToken) : Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => tracker.StopAsync(cancellationToken);
     }
 
     private static BrazeOptions Get(IServiceProvider services, string name)

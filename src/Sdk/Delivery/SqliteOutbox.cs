@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+
+namespace Braze.Delivery;
+
+/// <summary>
+/// The tracker's durable queue: one SQLite file (WAL) holding every accepted-but-not-completed item as the JSON
+/// object it will be sent as. A row is written before the enqueue returns and deleted when the item completes, so
+/// a crash or kill loses nothing; the next start sends what is left.
+/// </summary>
+internal sealed class SqliteOutbox : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly object _gate = new();
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _delete;
+
+    public SqliteOutbox(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("PRAGMA journal_mode=WAL;");
+        Execute("PRAGMA synchronous=NORMAL;");
+        Execute("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at TEXT NOT NULL);");
+        _insert = _connection.CreateCommand();
+        _insert.CommandText = "INSERT INTO outbox (kind, payload, enqueued_at) VALUES ($kind, $payload, $at); SELECT last_insert_rowid();";
+        _insert.Parameters.Add("$kind", SqliteType.Integer);
+        _insert.Parameters.Add("$payload", SqliteType.Blob);
+        _insert.Parameters.Add("$at", SqliteType.Text);
+        _delete = _connection.CreateCommand();
+        _delete.CommandText = "DELETE FROM outbox WHERE id = $id;";
+        _delete.Parameters.Add("$id", SqliteType.Integer);
+    }
+
+    public long Add(int kind, byte[] payload, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _insert.Parameters[0].Value = kind;
+            _insert.Parameters[1].Value = payload;
+            _insert.Parameters[2].Value = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            return (long)_insert.ExecuteScalar()!;
+        }
+    }
+
+    public void Remove(IEnumerable<long> ids)
+    {
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            _delete.Transaction = tx;
+            foreach (var id in ids)
+            {
+                _delete.Parameters[0].Value = id;
+                _delete.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            _delete.Transaction = null;
+        }
+    }
+
+    public List<(long Id, int Kind, byte[] Payload)> ReadAll()
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT id, kind, payload FROM outbox ORDER BY id;";
+            using var reader = cmd.ExecuteReader();
+            var rows = new List<(long, int, byte[])>();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt32(1), (byte[])reader.GetValue(2)));
+            }
+
+            return rows;
+        }
+    }
+
+    public long Count()
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM outbox;";
+            return (long)cmd.ExecuteScalar()!;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _insert.Dispose();
+            _delete.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

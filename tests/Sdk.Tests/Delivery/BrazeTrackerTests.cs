@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Braze.Delivery;
+using Braze.Tests.Client;
+using Braze.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Braze.Tests.Delivery;
+
+public sealed class BrazeTrackerTests : IDisposable
+{
+    private static readonly DateTimeOffset s_time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "braze-tracker-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private static TrackEvent Event(int i) => new(UserId.External($"user{i}"), "rented_movie", s_time, new BrazeProperties { { "n", i } });
+
+    private static ClientFixture Fixture(Action<BrazeOptions>? configure = null) => new(o =>
+    {
+        o.Tracker.FlushInterval = TimeSpan.FromMilliseconds(50);
+        o.Tracker.ShutdownTimeout = TimeSpan.FromSeconds(5);
+        configure?.Invoke(o);
+    });
+
+    private static IEnumerable<int> SentNumbers(FakeBraze fake) => fake.Requests
+        .Select(r => JsonDocument.Parse(r.Body).RootElement)
+        .Where(b => b.TryGetProperty("events", out _))
+        .SelectMany(b => b.GetProperty("events").EnumerateArray())
+        .Select(e => e.GetProperty("properties").GetProperty("n").GetInt32());
+
+    [Fact]
+    public async Task Tracked_items_are_batched_and_every_handle_completes_when_accepted()
+    {
+        using var f = Fixture();
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var handles = Enumerable.Range(0, 200).Select(i => tracker.Track(Event(i))).ToList();
+
+        await tracker.FlushAsync();
+
+        Assert.All(handles, h => Assert.True(h.Completion.IsCompletedSuccessfully));
+        Assert.Equal(0, tracker.PendingCount);
+        Assert.All(f.Fake.Requests, r => Assert.True(JsonDocument.Parse(r.Body).RootElement.GetProperty("events").GetArrayLength() <= 75));
+        Assert.Equal(Enumerable.Range(0, 200), SentNumbers(f.Fake).Order());
+    }
+
+    [Fact]
+    public async Task A_partial_batch_is_sent_after_the_flush_interval()
+    {
+        using var f = Fixture();
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var handle = tracker.Track(Event(1));
+        await handle.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, f.Fake.Calls);
+    }
+
+    [Fact]
+    public void Invalid_items_are_rejected_at_once_with_their_errors()
+    {
+        using var f = Fixture();
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var ex = Assert.Throws<BrazeValidationException>(() => tracker.Track(new TrackEvent(UserId.External("u"), "e", s_time, new BrazeProperties { { "$bad", 1 } })));
+        Assert.Contains(ex.Errors, e => e.Path == "event.properties.$bad" && e.Code == ValidationCodes.NameLeadingDollar);
+        Assert.Equal(0, tracker.PendingCount);
+    }
+
+    [Fact]
+    public async Task An_item_braze_rejects_fails_its_own_handle_only()
+    {
+        using var f = Fixture();
+        f.Fake.Responder = (r, _) =>
+        {
+            var events = JsonDocument.Parse(r.Body).RootElement.GetProperty("events");
+            var bad = events.EnumerateArray().Select((e, i) => (e, i)).Where(x => x.e.GetProperty("properties").GetProperty("n").GetInt32() == 3).Select(x => x.i).ToList();
+            var errors = string.Join(",", bad.Select(i => $$"""{"type":"invalid","input_array":"events","index":{{i}}}"""));
+            return FakeBraze.Json(HttpStatusCode.Created, $$"""{"message":"success","errors":[{{errors}}]}""");
+        };
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var handles = Enumerable.Range(0, 10).Select(i => tracker.Track(Event(i))).ToList();
+        await tracker.FlushAsync();
+
+        var ex = await Assert.ThrowsAsync<BrazeDeliveryException>(() => handles[3].Completion);
+        Assert.Contains("invalid", ex.Message, StringComparison.Ordinal);
+        Assert.All(handles.Where((_, i) => i != 3), h => Assert.True(h.Completion.IsCompletedSuccessfully));
+    }
+
+    [Fact]
+    public async Task Shutdown_against_a_dead_server_returns_within_the_deadline_and_reports_every_item()
+    {
+        using var f = Fixture(o =>
+        {
+            o.Tracker.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+            o.MaxRetryAttempts = 50;
+        });
+        f.Fake.Responder = (_, _) => FakeBraze.Json(HttpStatusCode.ServiceUnavailable, """{"message":"down"}""");
+        var tracker = f.Provider.GetRequiredService<BrazeTracker>();
+        var handles = Enumerable.Range(0, 100).Select(i => tracker.Track(Event(i))).ToList();
+        await Task.Delay(100);
+
+        var watch = Stopwatch.StartNew();
+        await tracker.StopAsync(CancellationToken.None);
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500 + 100 + 150), $"stop took {watch.ElapsedMilliseconds} ms");
+        foreach (var h in handles)
+        {
+            var ex = await Assert.ThrowsAsync<BrazeDeliveryException>(() => h.Completion);
+            Assert.False(ex.KeptInOutbox);
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => tracker.Track(Event(1)));
+    }
+
+    [Fact]
+    public async Task With_an_outbox_undelivered_items_survive_a_restart_and_are_delivered()
+    {
+        var outbox = Path.Combine(_dir, "outbox.db");
+        using (var dead = Fixture(o =>
+        {
+            o.Tracker.OutboxPath = outbox;
+            o.Tracker.ShutdownTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetryAttempts = 50;
+        }))
+        {
+            dead.Fake.Responder = (_, _) => FakeBraze.Json(HttpStatusCode.BadGateway, "{}");
+            var tracker = dead.Provider.GetRequiredService<BrazeTracker>();
+            var handles = Enumerable.Range(0, 30).Select(i => tracker.Track(Event(i))).ToList();
+            Assert.Equal(30, tracker.OutboxCount);
+            await tracker.StopAsync(CancellationToken.None);
+            foreach (var h in handles)
+            {
+                Assert.True((await Assert.ThrowsAsync<BrazeDeliveryException>(() => h.Completion)).KeptInOutbox);
+            }
+        }
+
+        using var alive = Fixture(o => o.Tracker.OutboxPath = outbox);
+        var restarted = alive.Provider.GetRequiredService<BrazeTracker>();
+        await restarted.StartAsync(CancellationToken.None);
+        await restarted.FlushAsync();
+        Assert.Equal(Enumerable.Range(0, 30), SentNumbers(alive.Fake).Distinct().Order());
+        Assert.Equal(0, restarted.OutboxCount);
+        await restarted.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_full_queue_fails_the_enqueue_under_the_fail_policy()
+    {
+        var gate = new TaskCompletionSource();
+        using var f = Fixture(o =>
+        {
+            o.Tracker.MaxQueueSize = 5;
+            o.Tracker.OverflowPolicy = QueueOverflowPolicy.Fail;
+            o.MaxConcurrentRequests = 1;
+        });
+        f.Fake.Responder = (_, _) =>
+        {
+            gate.Task.Wait(TimeSpan.FromSeconds(10));
+            return FakeBraze.Json(HttpStatusCode.Created, """{"message":"success"}""");
+        };
+        var tracker = f.Provider.GetRequiredService<BrazeTracker>();
+        var thrown = 0;
+        var accepted = new List<TrackHandle>();
+        for (var i = 0; i < 400; i++)
+        {
+            try
+            {
+                accepted.Add(tracker.Track(Event(i)));
+            }
+            catch (BrazeQueueFullException)
+            {
+                thrown++;
+            }
+        }
+
+        gate.SetResult();
+        await tracker.FlushAsync();
+        Assert.True(thrown > 0);
+        Assert.Equal(400, thrown + accepted.Count);
+        Assert.All(accepted, h => Assert.True(h.Completion.IsCompletedSuccessfully));
+    }
+
+    [Fact]
+    public async Task Track_flush_and_dispose_from_many_threads_complete_every_item_exactly_once()
+    {
+        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromMilliseconds(5));
+        var tracker = f.Provider.GetRequiredService<BrazeTracker>();
+        var handles = new System.Collections.Concurrent.ConcurrentBag<TrackHandle>();
+        var refused = 0;
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                try
+                {
+                    handles.Add(await tracker.EnqueueAsync(Event((w * 1000) + i)));
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+
+                if (i % 50 == 0)
+                {
+                    await tracker.FlushAsync();
+                }
+            }
+        })).ToList();
+        await Task.Delay(50);
+        var stop = tracker.DisposeAsync().AsTask();
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(8 * 300, handles.Count + refused);
+        Assert.All(handles, h => Assert.True(h.Completion.IsCompleted));
+        var delivered = handles.Count(h => h.Completion.IsCompletedSuccessfully);
+        var sent = SentNumbers(f.Fake).ToList();
+        Assert.Equal(sent.Count, sent.Distinct().Count());
+        Assert.True(sent.Count >= delivered);
+        Assert.Equal(0, tracker.PendingCount);
+    }
+}
