@@ -124,7 +124,7 @@ public class BrazeClientTests
                     // Lower-case names, as Braze sends them over HTTP/2.
                     m.Headers.TryAddWithoutValidation("x-ratelimit-limit", "3000");
                     m.Headers.TryAddWithoutValidation("x-ratelimit-remaining", "0");
-                    m.Headers.TryAddWithoutValidation("x-ratelimit-reset", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    m.Headers.TryAddWithoutValidation("x-ratelimit-reset", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
                 });
             }
 
@@ -136,7 +136,8 @@ public class BrazeClientTests
 
         Assert.True(result.IsSuccess);
         Assert.Equal(2, f.Fake.Calls);
-        Assert.True(second - first >= TimeSpan.FromMilliseconds(200), $"waited only {(second - first).TotalMilliseconds} ms");
+        // The reset is at least one whole second away (epoch seconds are truncated).
+        Assert.True(second - first >= TimeSpan.FromMilliseconds(900), $"waited only {(second - first).TotalMilliseconds} ms");
     }
 
     [Fact]
