@@ -117,17 +117,8 @@ public sealed class ScheduleRequest
             audience.WriteTo(writer);
         }
 
-        if (Context is not null)
-        {
-            writer.WritePropertyName(contextName);
-            Context.WriteTo(writer, context);
-        }
-
-        if (TriggerProperties is not null)
-        {
-            writer.WritePropertyName("trigger_properties");
-            TriggerProperties.WriteTo(writer, context);
-        }
+        ObjectWriter.Properties(writer, JsonEncodedText.Encode(contextName), Context, context);
+        ObjectWriter.Properties(writer, JsonNames.TriggerProperties, TriggerProperties, context);
 
         writer.WritePropertyName("schedule");
         Schedule.WriteTo(writer);

@@ -71,17 +71,8 @@ public sealed class Recipient
             writer.WriteEndArray();
         }
 
-        if (Context is not null)
-        {
-            writer.WritePropertyName(contextName);
-            Context.WriteTo(writer, context);
-        }
-
-        if (TriggerProperties is not null)
-        {
-            writer.WritePropertyName("trigger_properties");
-            TriggerProperties.WriteTo(writer, context);
-        }
+        ObjectWriter.Properties(writer, JsonEncodedText.Encode(contextName), Context, context);
+        ObjectWriter.Properties(writer, JsonNames.TriggerProperties, TriggerProperties, context);
 
         if (SendToExistingOnly is { } existing)
         {

@@ -53,26 +53,9 @@ public sealed class TrackEvent
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        User?.WriteTo(writer);
-        if (AppId is not null)
-        {
-            writer.WriteString(JsonNames.AppId, AppId);
-        }
-
+        ObjectWriter.Head(writer, User, AppId);
         writer.WriteString(JsonNames.Name, Name);
-        writer.WritePropertyName(JsonNames.Time);
-        Time.WriteValue(writer, context);
-        if (Properties is not null)
-        {
-            writer.WritePropertyName(JsonNames.Properties);
-            Properties.WriteTo(writer, context);
-        }
-
-        if (UpdateExistingOnly is { } flag)
-        {
-            writer.WriteBoolean(JsonNames.UpdateExistingOnly, flag);
-        }
-
+        ObjectWriter.Tail(writer, Time, Properties, UpdateExistingOnly, context);
         writer.WriteEndObject();
     }
 

@@ -119,42 +119,9 @@ public sealed class TrackRequest
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        if (Attributes.Count > 0)
-        {
-            writer.WritePropertyName(JsonNames.Attributes);
-            writer.WriteStartArray();
-            foreach (var a in Attributes)
-            {
-                a.WriteTo(writer, context);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (Events.Count > 0)
-        {
-            writer.WritePropertyName(JsonNames.Events);
-            writer.WriteStartArray();
-            foreach (var e in Events)
-            {
-                e.WriteTo(writer, context);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (Purchases.Count > 0)
-        {
-            writer.WritePropertyName(JsonNames.Purchases);
-            writer.WriteStartArray();
-            foreach (var p in Purchases)
-            {
-                p.WriteTo(writer, context);
-            }
-
-            writer.WriteEndArray();
-        }
-
+        ObjectWriter.Array(writer, JsonNames.Attributes, Attributes, static (w, a, c) => a.WriteTo(w, c), context);
+        ObjectWriter.Array(writer, JsonNames.Events, Events, static (w, e, c) => e.WriteTo(w, c), context);
+        ObjectWriter.Array(writer, JsonNames.Purchases, Purchases, static (w, p, c) => p.WriteTo(w, c), context);
         writer.WriteEndObject();
     }
 

@@ -20,6 +20,7 @@ public static class JsonNames
     public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
     public static readonly JsonEncodedText Time = JsonEncodedText.Encode("time");
     public static readonly JsonEncodedText Properties = JsonEncodedText.Encode("properties");
+    public static readonly JsonEncodedText TriggerProperties = JsonEncodedText.Encode("trigger_properties");
     public static readonly JsonEncodedText UpdateExistingOnly = JsonEncodedText.Encode("_update_existing_only");
     public static readonly JsonEncodedText MergeObjects = JsonEncodedText.Encode("_merge_objects");
     public static readonly JsonEncodedText PushTokenImport = JsonEncodedText.Encode("push_token_import");
