@@ -41,14 +41,34 @@ internal sealed class TrackChunker : IDisposable
     /// <summary>Serializes one object as it would appear in a request (used by the background tracker).</summary>
     public static byte[] SerializeObject<T>(T item, Action<Utf8JsonWriter, T, BrazeWriteContext> write, BrazeWriteContext context)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        // One reusable buffer and writer per thread: the only allocation is the returned payload.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        t_buffer = null;
+        t_writer = null;
+        try
         {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
             write(writer, item, context);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity <= 256 * 1024)
+            {
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+        }
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>Reports every object that alone is larger than a request body may be.</summary>
     public void ValidateObjectSizes(ValidationContext context)

@@ -37,6 +37,9 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
     private readonly BrazeWriteContext _writeContext;
+    [ThreadStatic]
+    private static ValidationContext? t_context;
+
     private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _flushTarget = -1;
     private long _sequence;
@@ -285,7 +288,9 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     private byte[] Prepare<T>(T item, string root, Action<ValidationContext, T> validate, Action<System.Text.Json.Utf8JsonWriter, T, BrazeWriteContext> write)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var context = new ValidationContext(_options.Validation);
+        var context = t_context is { } cached && ReferenceEquals(cached.Options, _options.Validation) ? cached : new ValidationContext(_options.Validation);
+        t_context = null;
+        context.Reset();
         context.Push(root);
         validate(context, item);
         context.Pop();
@@ -304,6 +309,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             throw new BrazeValidationException([.. context.Errors]);
         }
 
+        t_context = context;
         return payload!;
     }
 

@@ -1,0 +1,224 @@
+// End-to-end delivery benchmark: the background tracker against a naive loop (HttpClient + reflection
+// serialization, one request per 75 objects), both sending to a minimal Kestrel sink that runs in a separate
+// process, so only client CPU is measured. Usage:
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- [objects=300000] [seconds-cap=120]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Braze;
+using Braze.Delivery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+if (args.Length > 0 && args[0] == "--sink")
+{
+    await Sink.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return;
+}
+
+var objects = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
+var port = Sink.FreePort();
+using var sink = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["--sink", port.ToString(CultureInfo.InvariantCulture)])
+{
+    UseShellExecute = false,
+    RedirectStandardOutput = true,
+})!;
+await sink.StandardOutput.ReadLineAsync(); // "ready"
+var baseUrl = new Uri($"http://127.0.0.1:{port}");
+try
+{
+    Console.WriteLine($"objects per run: {objects:N0}; client process, {Environment.ProcessorCount} cores; sink in process {sink.Id}");
+    await Naive.RunAsync(baseUrl, 20_000); // warm-up
+    await Tracked.RunAsync(baseUrl, 20_000, typed: true);
+    await Tracked.RunAsync(baseUrl, 20_000, typed: false);
+    var naive = await Measure("naive loop (HttpClient + reflection JSON, 75/request)", () => Naive.RunAsync(baseUrl, objects), objects);
+    var tracker = await Measure("BrazeTracker, typed properties (what generated code does)", () => Tracked.RunAsync(baseUrl, objects, typed: true), objects);
+    var dynamic = await Measure("BrazeTracker, dynamic BrazeProperties", () => Tracked.RunAsync(baseUrl, objects, typed: false), objects);
+    Console.WriteLine();
+    Console.WriteLine($"client CPU per object, tracker / naive: {tracker.CpuPerMillion / naive.CpuPerMillion:F2}x  (naive / tracker: {naive.CpuPerMillion / tracker.CpuPerMillion:F2}x)");
+    Console.WriteLine($"client CPU per object, dynamic / naive: {dynamic.CpuPerMillion / naive.CpuPerMillion:F2}x");
+    Console.WriteLine($"allocated per object, tracker typed: {tracker.BytesPerObject:F0} B; dynamic: {dynamic.BytesPerObject:F0} B; naive: {naive.BytesPerObject:F0} B");
+}
+finally
+{
+    sink.Kill();
+}
+
+static async Task<Result> Measure(string name, Func<Task> run, int objects)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    var process = Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
+    var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+    var gen2 = GC.CollectionCount(2);
+    var gen0 = GC.CollectionCount(0);
+    var watch = Stopwatch.StartNew();
+    await run();
+    watch.Stop();
+    process.Refresh();
+    var cpu = process.TotalProcessorTime - cpu0;
+    var result = new Result(
+        objects / watch.Elapsed.TotalSeconds,
+        cpu.TotalSeconds / objects * 1_000_000,
+        (GC.GetTotalAllocatedBytes(precise: true) - alloc0) / (double)objects,
+        GC.CollectionCount(0) - gen0,
+        GC.CollectionCount(2) - gen2,
+        cpu.TotalSeconds / watch.Elapsed.TotalSeconds);
+    Console.WriteLine($"{name}: {result.ObjectsPerSecond:N0} objects/s, {result.CpuPerMillion:F2} CPU-s per million objects, {result.CoresUsed:F2} cores busy, {result.BytesPerObject:F0} B allocated per object, gen0 {result.Gen0}, gen2 {result.Gen2}, {watch.Elapsed.TotalSeconds:F1} s");
+    return result;
+}
+
+internal sealed record Result(double ObjectsPerSecond, double CpuPerMillion, double BytesPerObject, int Gen0, int Gen2, double CoresUsed);
+
+internal static class Payload
+{
+    public static readonly DateTimeOffset Time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+}
+
+/// <summary>What a team writes without the SDK: POCOs, reflection-based System.Text.Json, one request per 75 events.</summary>
+internal static class Naive
+{
+    public static async Task RunAsync(Uri baseUrl, int objects)
+    {
+        using var http = new HttpClient { BaseAddress = baseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
+        var batches = Enumerable.Range(0, (objects + 74) / 75).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (b, ct) =>
+        {
+            var count = Math.Min(75, objects - (b * 75));
+            var events = new List<NaiveEvent>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var n = (b * 75) + i;
+                events.Add(new NaiveEvent("user" + n, "rented_movie", Payload.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                    new Dictionary<string, object> { ["movie"] = "The Sad Egg", ["director"] = "Dan Alexander", ["price"] = 4.99m, ["released_at"] = "2024-05-01T00:00:00.000Z", ["rank"] = n }));
+            }
+
+            using var response = await http.PostAsJsonAsync("/users/track", new { events }, ct);
+            response.EnsureSuccessStatusCode();
+        });
+    }
+
+    private sealed record NaiveEvent(
+        [property: System.Text.Json.Serialization.JsonPropertyName("external_id")] string ExternalId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
+        [property: System.Text.Json.Serialization.JsonPropertyName("time")] string Time,
+        [property: System.Text.Json.Serialization.JsonPropertyName("properties")] Dictionary<string, object> Properties);
+}
+
+/// <summary>The SDK: AddBraze + IBrazeTracker, every event validated, serialized once, batched and paced.</summary>
+internal static class Tracked
+{
+    public static async Task RunAsync(Uri baseUrl, int objects, bool typed)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddBraze(o =>
+        {
+            o.ApiKey = "bench";
+            o.BaseUrl = baseUrl;
+            o.Tracker.MaxQueueSize = 100_000;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var tracker = provider.GetRequiredService<IBrazeTracker>();
+        var released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
+        for (var n = 0; n < objects; n++)
+        {
+            if (typed)
+            {
+                await tracker.EnqueueAsync(new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, released, n)));
+                continue;
+            }
+
+            var properties = new BrazeProperties
+            {
+                { "movie", "The Sad Egg" },
+                { "director", "Dan Alexander" },
+                { "price", 4.99m },
+                { "released_at", released },
+                { "rank", n },
+            };
+            await tracker.EnqueueAsync(new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, properties));
+        }
+
+        await tracker.FlushAsync();
+    }
+}
+
+/// <summary>Hand-written the way the source generator writes properties: pre-encoded names, no allocation.</summary>
+internal sealed record RentedMovie(string Movie, string Director, decimal Price, DateTimeOffset ReleasedAt, int Rank) : IBrazeProperties
+{
+    private static readonly System.Text.Json.JsonEncodedText s_movie = System.Text.Json.JsonEncodedText.Encode("movie");
+    private static readonly System.Text.Json.JsonEncodedText s_director = System.Text.Json.JsonEncodedText.Encode("director");
+    private static readonly System.Text.Json.JsonEncodedText s_price = System.Text.Json.JsonEncodedText.Encode("price");
+    private static readonly System.Text.Json.JsonEncodedText s_released = System.Text.Json.JsonEncodedText.Encode("released_at");
+    private static readonly System.Text.Json.JsonEncodedText s_rank = System.Text.Json.JsonEncodedText.Encode("rank");
+
+    public void WriteTo(System.Text.Json.Utf8JsonWriter writer, Braze.Serialization.BrazeWriteContext context)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(s_movie, Movie);
+        writer.WriteString(s_director, Director);
+        writer.WriteNumber(s_price, Price);
+        writer.WritePropertyName(s_released);
+        context.WriteTime(writer, ReleasedAt);
+        writer.WriteNumber(s_rank, Rank);
+        writer.WriteEndObject();
+    }
+
+    public void Validate(Braze.Validation.ValidationContext context, Braze.Validation.PropertiesUsage usage)
+    {
+        context.Push("movie");
+        Braze.Validation.BrazeRules.StringValue(context, Movie);
+        context.Pop();
+        context.Push("director");
+        Braze.Validation.BrazeRules.StringValue(context, Director);
+        context.Pop();
+        context.Push("released_at");
+        Braze.Validation.BrazeRules.Time(context, ReleasedAt);
+        context.Pop();
+    }
+}
+
+/// <summary>A minimal Kestrel endpoint answering like Braze (201, rate-limit headers), as cheap as possible.</summary>
+internal static class Sink
+{
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task RunAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        var body = "{\"message\":\"success\"}"u8.ToArray();
+        app.MapPost("/users/track", async (HttpContext context) =>
+        {
+            var buffer = new byte[16 * 1024];
+            while (await context.Request.Body.ReadAsync(buffer) > 0)
+            {
+            }
+
+            context.Response.StatusCode = 201;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["X-RateLimit-Limit"] = "1000000";
+            context.Response.Headers["X-RateLimit-Remaining"] = "999999";
+            context.Response.Headers["X-RateLimit-Reset"] = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3).ToString(CultureInfo.InvariantCulture);
+            await context.Response.Body.WriteAsync(body);
+        });
+        await app.StartAsync();
+        Console.WriteLine("ready");
+        await app.WaitForShutdownAsync();
+    }
+}
