@@ -65,6 +65,15 @@ public sealed class PayloadValidationResult
         }
     }
 
+    /// <summary>Reads which object a path points into: <c>events[3].properties.x</c> gives <c>events</c> and 3.</summary>
+    public static bool TryGetObject(string path, out string arrayName, out int index)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var ok = TryParseObject(path, out var array, out index);
+        arrayName = ok ? s_arrays[array] : string.Empty;
+        return ok;
+    }
+
     internal static bool TryParseObject(string path, out int array, out int index)
     {
         array = -1;

@@ -1,0 +1,327 @@
+using System.Text.Json;
+using Braze.Time;
+using Braze.Validation;
+
+namespace Braze.Emulator;
+
+public sealed partial class BrazeEmulator
+{
+    private async Task TrackAsync(HttpContext context)
+    {
+        var body = Body(context);
+        var validation = BrazePayloadValidator.ValidateTrackRequest(body, _options.Validation);
+        if (validation.IsRequestRejected)
+        {
+            var errors = validation.Errors.Where(e => e.Severity == ValidationSeverity.Error).ToList();
+            if (errors.Any(e => e.Code == ValidationCodes.BodyTooLarge))
+            {
+                await Answer(context, 413, "Request Entity Too Large", errors).ConfigureAwait(false);
+            }
+            else if (errors.Any(e => e.Code == ValidationCodes.TooManyObjects))
+            {
+                await Answer(context, 400, "Max Input Length Exceeded", errors).ConfigureAwait(false);
+            }
+            else
+            {
+                await Answer(context, 400, "Bad Request", errors).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        var counts = await Store.ApplyTrackAsync(document.RootElement, validation, context.RequestAborted).ConfigureAwait(false);
+        await Json(context, 201, w =>
+        {
+            w.WriteString("message", "success");
+            w.WriteNumber("attributes_processed", counts.Attributes);
+            w.WriteNumber("events_processed", counts.Events);
+            w.WriteNumber("purchases_processed", counts.Purchases);
+            var minor = validation.Errors.Where(e => e.Severity == ValidationSeverity.Error).ToList();
+            if (minor.Count == 0)
+            {
+                return;
+            }
+
+            // Minor errors: the rejected objects are named; everything else was applied.
+            w.WriteStartArray("errors");
+            foreach (var e in minor)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", e.Message);
+                if (PayloadValidationResult.TryGetObject(e.Path, out var array, out var index))
+                {
+                    w.WriteString("input_array", array);
+                    w.WriteNumber("index", index);
+                }
+
+                w.WriteString("path", e.Path);
+                w.WriteString("code", e.Code);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task ExportAsync(HttpContext context)
+    {
+        List<string> ids = [];
+        try
+        {
+            using var document = JsonDocument.Parse(Body(context));
+            if (document.RootElement.TryGetProperty("external_ids", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                ids.AddRange(list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+            }
+        }
+        catch (JsonException)
+        {
+            await Answer(context, 400, "Bad Request: the body is not valid JSON.").ConfigureAwait(false);
+            return;
+        }
+
+        if (ids.Count == 0 || ids.Count > 50)
+        {
+            await Answer(context, 400, "external_ids must list 1 to 50 ids.").ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = await Store.ExportAsync(ids, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task CreateScheduleAsync(HttpContext context, bool canvas)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var validation = BrazePayloadValidator.ValidateScheduleCreate(root, canvas, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            var target = canvas ? "canvas" : "campaign";
+            var id = root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!;
+            var (scheduleId, dispatchId) = await Store.CreateScheduleAsync(target, id, root, context.RequestAborted).ConfigureAwait(false);
+            await Json(context, 201, w =>
+            {
+                w.WriteString("dispatch_id", dispatchId);
+                w.WriteString("schedule_id", scheduleId);
+                w.WriteString("message", "success");
+            }).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UpdateScheduleAsync(HttpContext context, bool canvas)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var validation = BrazePayloadValidator.ValidateScheduleUpdate(root, canvas, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            var found = await Store.UpdateScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
+                root.GetProperty("schedule_id").GetString()!, root.GetProperty("schedule"), context.RequestAborted).ConfigureAwait(false);
+            await (found
+                ? Answer(context, 200, "success")
+                : Answer(context, 404, "No schedule with this schedule_id for this id.")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeleteScheduleAsync(HttpContext context, bool canvas)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var validation = BrazePayloadValidator.ValidateScheduleDelete(root, canvas, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            var found = await Store.DeleteScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
+                root.GetProperty("schedule_id").GetString()!, context.RequestAborted).ConfigureAwait(false);
+            await (found
+                ? Answer(context, 200, "success")
+                : Answer(context, 404, "No schedule with this schedule_id for this id.")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScheduledBroadcastsAsync(HttpContext context)
+    {
+        var endText = context.Request.Query["end_time"].ToString();
+        if (!BrazeTime.TryParse(endText, out var end))
+        {
+            await Answer(context, 400, "end_time is required, ISO 8601.").ConfigureAwait(false);
+            return;
+        }
+
+        var schedules = await Store.SchedulesAsync().ConfigureAwait(false);
+        await Json(context, 200, w =>
+        {
+            w.WriteStartArray("scheduled_broadcasts");
+            foreach (var (id, target, targetId, body) in schedules)
+            {
+                using var doc = JsonDocument.Parse(body);
+                var time = doc.RootElement.GetProperty("schedule").GetProperty("time").GetString();
+                if (!BrazeTime.TryParse(time, out var at) || at > end)
+                {
+                    continue;
+                }
+
+                w.WriteStartObject();
+                w.WriteString("name", targetId);
+                w.WriteString("id", id);
+                w.WriteString("type", target == "canvas" ? "Canvas" : "Campaign");
+                w.WriteStartArray("tags");
+                w.WriteEndArray();
+                w.WriteString("next_send_time", BrazeTime.Format(at));
+                var local = doc.RootElement.GetProperty("schedule").TryGetProperty("in_local_time", out var l) && l.ValueKind == JsonValueKind.True;
+                var optimal = doc.RootElement.GetProperty("schedule").TryGetProperty("at_optimal_time", out var o) && o.ValueKind == JsonValueKind.True;
+                w.WriteString("schedule_type", local ? "local_time_zones" : optimal ? "intelligent_delivery" : "UTC");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteString("message", "success");
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonDocument?> ParseAsync(HttpContext context)
+    {
+        try
+        {
+            return JsonDocument.Parse(Body(context));
+        }
+        catch (JsonException)
+        {
+            await Answer(context, 400, "Bad Request: the body is not valid JSON.").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static Task Reject(HttpContext context, PayloadValidationResult validation)
+    {
+        var first = validation.Errors.FirstOrDefault(e => e.Severity == ValidationSeverity.Error);
+        return Answer(context, 400, first is null ? "Bad Request" : $"{first.Path}: {first.Message}", validation.Errors);
+    }
+
+    private void MapAdmin(WebApplication app)
+    {
+        app.MapGet("/_emulator/requests", (HttpContext c) => Json(c, 200, w =>
+        {
+            w.WriteNumber("count", RequestCount);
+            w.WriteStartArray("requests");
+            foreach (var r in _requests)
+            {
+                w.WriteStartObject();
+                w.WriteString("method", r.Method);
+                w.WriteString("path", r.Path);
+                w.WriteNumber("status", r.Status);
+                if (r.Fault is not null)
+                {
+                    w.WriteString("fault", r.Fault);
+                }
+
+                if (r.Body is not null)
+                {
+                    w.WriteString("body", r.Body);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }));
+        app.MapGet("/_emulator/duplicates", async (HttpContext c) =>
+        {
+            var duplicates = await Store.DuplicatesAsync().ConfigureAwait(false);
+            var counts = await Store.CountsAsync().ConfigureAwait(false);
+            await Json(c, 200, w =>
+            {
+                w.WriteNumber("events", counts.Events);
+                w.WriteNumber("distinct_events", counts.DistinctEvents);
+                w.WriteNumber("purchases", counts.Purchases);
+                w.WriteNumber("distinct_purchases", counts.DistinctPurchases);
+                w.WriteNumber("extra_copies", duplicates.Sum(d => d.Count - 1));
+                w.WriteStartArray("duplicates");
+                foreach (var (e, count) in duplicates)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("object", e);
+                    w.WriteNumber("count", count);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }).ConfigureAwait(false);
+        });
+        app.MapGet("/_emulator/faults", (HttpContext c) => Json(c, 200, w =>
+        {
+            w.WritePropertyName("faults");
+            FaultInjector.Write(w, Faults);
+        }));
+        app.MapPost("/_emulator/faults", async (HttpContext c) =>
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(Body(c));
+                Faults = FaultInjector.Parse(doc.RootElement);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+            {
+                await Answer(c, 400, "Fault settings must be a JSON object of numbers, for example {\"rate_limited\": 0.1}.").ConfigureAwait(false);
+                return;
+            }
+
+            await Json(c, 200, w =>
+            {
+                w.WritePropertyName("faults");
+                FaultInjector.Write(w, Faults);
+            }).ConfigureAwait(false);
+        });
+        app.MapPost("/_emulator/reset", async (HttpContext c) =>
+        {
+            await ResetAsync().ConfigureAwait(false);
+            await Answer(c, 200, "reset").ConfigureAwait(false);
+        });
+        app.MapGet("/_emulator/profiles/{externalId}", async (HttpContext c) =>
+        {
+            var externalId = (string)c.Request.RouteValues["externalId"]!;
+            var profile = await Store.GetProfileAsync(externalId).ConfigureAwait(false);
+            if (profile is null)
+            {
+                await Answer(c, 404, "No profile with this external_id.").ConfigureAwait(false);
+                return;
+            }
+
+            c.Response.ContentType = "application/json";
+            await c.Response.WriteAsync(profile.ToJsonString()).ConfigureAwait(false);
+        });
+    }
+}

@@ -1,0 +1,270 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Braze.Validation;
+
+namespace Braze.Emulator;
+
+public sealed partial class ProfileStore
+{
+    /// <summary>Applies one attributes object; returns the profile id it changed, or null when no profile matched.</summary>
+    private long? ApplyAttributes(JsonElement obj)
+    {
+        var profile = ResolveProfile(obj, isAttributes: true);
+        if (profile is not { } id)
+        {
+            return null;
+        }
+
+        var merge = obj.TryGetProperty("_merge_objects", out var m) && m.ValueKind == JsonValueKind.True;
+        JsonObject attributes;
+        using (var read = Command("SELECT attributes FROM profiles WHERE id = $id;"))
+        {
+            read.Parameters.AddWithValue("$id", id);
+            attributes = JsonNode.Parse((string)read.ExecuteScalar()!)!.AsObject();
+        }
+
+        string? email = null, phone = null;
+        bool setEmail = false, setPhone = false;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var kind = StandardAttributes.KindOf(property.Name);
+            if (kind is StandardAttributeKind.Identifier or StandardAttributeKind.ControlFlag)
+            {
+                continue;
+            }
+
+            if (kind == StandardAttributeKind.Email)
+            {
+                setEmail = true;
+                email = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            }
+            else if (kind == StandardAttributeKind.Phone)
+            {
+                setPhone = true;
+                phone = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            }
+
+            ApplyValue(attributes, property.Name, property.Value, merge);
+        }
+
+        using var write = Command("UPDATE profiles SET attributes = $a, updated = $u" + (setEmail ? ", email = $email" : string.Empty) + (setPhone ? ", phone = $phone" : string.Empty) + " WHERE id = $id;");
+        write.Parameters.AddWithValue("$a", attributes.ToJsonString());
+        write.Parameters.AddWithValue("$u", ++_clock);
+        write.Parameters.AddWithValue("$id", id);
+        if (setEmail)
+        {
+            write.Parameters.AddWithValue("$email", (object?)email ?? DBNull.Value);
+        }
+
+        if (setPhone)
+        {
+            write.Parameters.AddWithValue("$phone", (object?)phone ?? DBNull.Value);
+        }
+
+        write.ExecuteNonQuery();
+        return id;
+    }
+
+    private void ApplyValue(JsonObject attributes, string key, JsonElement value, bool merge)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                attributes.Remove(key);
+                return;
+            case JsonValueKind.Object:
+                ApplyObject(attributes, key, value, merge);
+                return;
+            case JsonValueKind.Array:
+                var array = new JsonArray([.. value.EnumerateArray().Select(ToNode)]);
+                attributes[key] = array.All(x => x is JsonObject) ? array : Trim(array);
+                return;
+            default:
+                attributes[key] = ToNode(value);
+                return;
+        }
+    }
+
+    private void ApplyObject(JsonObject attributes, string key, JsonElement value, bool merge)
+    {
+        var names = value.EnumerateObject().Select(p => p.Name).ToList();
+        if (names is ["inc"])
+        {
+            var current = attributes[key] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+            attributes[key] = current + value.GetProperty("inc").GetInt64();
+            return;
+        }
+
+        if (names.Count > 0 && names.TrueForAll(n => n is "add" or "remove"))
+        {
+            var list = attributes[key] is JsonArray existing ? existing.Select(x => x?.DeepClone()).ToList() : [];
+            if (value.TryGetProperty("remove", out var remove))
+            {
+                foreach (var r in remove.EnumerateArray())
+                {
+                    list.RemoveAll(x => JsonNode.DeepEquals(x, ToNode(r)));
+                }
+            }
+
+            if (value.TryGetProperty("add", out var add))
+            {
+                foreach (var a in add.EnumerateArray())
+                {
+                    // Values are unique; re-adding one moves it to the end.
+                    var node = ToNode(a);
+                    list.RemoveAll(x => JsonNode.DeepEquals(x, node));
+                    list.Add(node);
+                }
+            }
+
+            attributes[key] = Trim(new JsonArray([.. list]));
+            return;
+        }
+
+        if (names.Count > 0 && names.TrueForAll(n => n is "$add" or "$update" or "$remove"))
+        {
+            var list = attributes[key] is JsonArray existing ? existing.Select(x => x?.DeepClone()).ToList() : [];
+            if (value.TryGetProperty("$remove", out var removes))
+            {
+                foreach (var r in removes.EnumerateArray())
+                {
+                    var idKey = r.GetProperty("$identifier_key").GetString()!;
+                    var idValue = ToNode(r.GetProperty("$identifier_value"));
+                    list.RemoveAll(x => x is JsonObject o && JsonNode.DeepEquals(o[idKey], idValue));
+                }
+            }
+
+            if (value.TryGetProperty("$update", out var updates) && merge)
+            {
+                foreach (var u in updates.EnumerateArray())
+                {
+                    var idKey = u.GetProperty("$identifier_key").GetString()!;
+                    var idValue = ToNode(u.GetProperty("$identifier_value"));
+                    var patch = ToNode(u.GetProperty("$new_object")) as JsonObject;
+                    foreach (var item in list.OfType<JsonObject>().Where(o => JsonNode.DeepEquals(o[idKey], idValue)))
+                    {
+                        DeepMerge(item, patch!);
+                    }
+                }
+            }
+
+            if (value.TryGetProperty("$add", out var adds))
+            {
+                list.AddRange(adds.EnumerateArray().Select(ToNode));
+            }
+
+            attributes[key] = new JsonArray([.. list]);
+            return;
+        }
+
+        if (names is ["$time"])
+        {
+            attributes[key] = NormalizeTime(value.GetProperty("$time"));
+            return;
+        }
+
+        var incoming = (JsonObject)ToNode(value)!;
+        if (merge && attributes[key] is JsonObject stored)
+        {
+            DeepMerge(stored, incoming);
+        }
+        else
+        {
+            attributes[key] = incoming;
+        }
+    }
+
+    /// <summary>Array attributes keep at most the configured number of values; the oldest go first.</summary>
+    private JsonArray Trim(JsonArray array)
+    {
+        var max = _limits.MaxArrayAttributeLength;
+        if (array.Count <= max)
+        {
+            return array;
+        }
+
+        return new JsonArray([.. array.Skip(array.Count - max).Select(x => x?.DeepClone())]);
+    }
+
+    private static void DeepMerge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch.ToList())
+        {
+            if (value is JsonObject p && target[key] is JsonObject t)
+            {
+                DeepMerge(t, p);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>Converts to a node, turning <c>{"$time": ...}</c> into the normalized time string.</summary>
+    private static JsonNode? ToNode(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            var obj = new JsonObject();
+            var props = value.EnumerateObject().ToList();
+            if (props is [{ Name: "$time" } only])
+            {
+                return JsonValue.Create(NormalizeTime(only.Value));
+            }
+
+            foreach (var p in props)
+            {
+                obj[p.Name] = ToNode(p.Value);
+            }
+
+            return obj;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            return new JsonArray([.. value.EnumerateArray().Select(ToNode)]);
+        }
+
+        return JsonNode.Parse(value.GetRawText());
+    }
+
+    private bool ApplyEvent(JsonElement obj)
+    {
+        if (ResolveProfile(obj, isAttributes: false) is not { } id)
+        {
+            return false;
+        }
+
+        using var cmd = Command("INSERT INTO events (profile_id, name, time, properties, canonical) VALUES ($p, $n, $t, $props, $c); UPDATE profiles SET updated = $u WHERE id = $p;");
+        cmd.Parameters.AddWithValue("$p", id);
+        cmd.Parameters.AddWithValue("$n", obj.GetProperty("name").GetString());
+        cmd.Parameters.AddWithValue("$t", NormalizeTime(obj.GetProperty("time")));
+        cmd.Parameters.AddWithValue("$props", obj.TryGetProperty("properties", out var props) ? props.GetRawText() : DBNull.Value);
+        cmd.Parameters.AddWithValue("$c", Canonical(obj));
+        cmd.Parameters.AddWithValue("$u", ++_clock);
+        cmd.ExecuteNonQuery();
+        return true;
+    }
+
+    private bool ApplyPurchase(JsonElement obj)
+    {
+        if (ResolveProfile(obj, isAttributes: false) is not { } id)
+        {
+            return false;
+        }
+
+        using var cmd = Command("INSERT INTO purchases (profile_id, product_id, currency, price, quantity, time, properties, canonical) VALUES ($p, $id, $cur, $price, $q, $t, $props, $c); UPDATE profiles SET updated = $u WHERE id = $p;");
+        cmd.Parameters.AddWithValue("$p", id);
+        cmd.Parameters.AddWithValue("$id", obj.GetProperty("product_id").GetString());
+        cmd.Parameters.AddWithValue("$cur", obj.GetProperty("currency").GetString());
+        cmd.Parameters.AddWithValue("$price", obj.GetProperty("price").GetDouble());
+        cmd.Parameters.AddWithValue("$q", obj.TryGetProperty("quantity", out var q) ? q.GetInt64() : 1);
+        cmd.Parameters.AddWithValue("$t", NormalizeTime(obj.GetProperty("time")));
+        cmd.Parameters.AddWithValue("$props", obj.TryGetProperty("properties", out var props) ? props.GetRawText() : DBNull.Value);
+        cmd.Parameters.AddWithValue("$c", Canonical(obj));
+        cmd.Parameters.AddWithValue("$u", ++_clock);
+        cmd.ExecuteNonQuery();
+        return true;
+    }
+}
