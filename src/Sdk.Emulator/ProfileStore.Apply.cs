@@ -239,13 +239,19 @@ public sealed partial class ProfileStore
         using var cmd = Command("INSERT INTO events (profile_id, name, time, properties, canonical) VALUES ($p, $n, $t, $props, $c); UPDATE profiles SET updated = $u WHERE id = $p;");
         cmd.Parameters.AddWithValue("$p", id);
         cmd.Parameters.AddWithValue("$n", obj.GetProperty("name").GetString());
-        cmd.Parameters.AddWithValue("$t", NormalizeTime(obj.GetProperty("time")));
+        cmd.Parameters.AddWithValue("$t", EventTime(obj.GetProperty("time")));
         cmd.Parameters.AddWithValue("$props", obj.TryGetProperty("properties", out var props) ? props.GetRawText() : DBNull.Value);
         cmd.Parameters.AddWithValue("$c", Canonical(obj));
         cmd.Parameters.AddWithValue("$u", ++_clock);
         cmd.ExecuteNonQuery();
         return true;
     }
+
+    /// <summary>Braze records events dated in the future at the current time.</summary>
+    private static string EventTime(JsonElement value)
+        => Braze.Time.BrazeTime.TryParse(value.GetString(), out var t) && t > DateTimeOffset.UtcNow
+            ? Braze.Time.BrazeTime.Format(DateTimeOffset.UtcNow)
+            : NormalizeTime(value);
 
     private bool ApplyPurchase(JsonElement obj)
     {

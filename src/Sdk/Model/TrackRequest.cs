@@ -125,11 +125,14 @@ public sealed class TrackRequest
         writer.WriteEndObject();
     }
 
-    /// <summary>The request body as a JSON string.</summary>
+    /// <summary>The request body as a JSON string (also the JSON of a Canvas User Update step; see <see cref="ValidateAsUserUpdateStep"/>).</summary>
     public string ToJson(BrazeValidationOptions? options = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+
+        // Relaxed escaping: Liquid in a User Update step is rendered before Braze parses the JSON, so quotes such as
+        // 'now' must stay literal instead of becoming \u0027. The output is valid JSON either way.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteTo(writer, new BrazeWriteContext(options));
         }

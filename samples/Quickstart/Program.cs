@@ -1,0 +1,129 @@
+// The Braze .NET SDK quickstart. Runs against the embedded Braze emulator unless BRAZE_API_KEY and
+// BRAZE_BASE_URL are set, in which case it talks to your real Braze workspace.
+//   dotnet run --project samples/Quickstart
+using System.Text.Json;
+using Braze;
+using Braze.Client;
+using Braze.Delivery;
+using Braze.Emulator;
+using Braze.Validation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var apiKey = Environment.GetEnvironmentVariable("BRAZE_API_KEY");
+var baseUrl = Environment.GetEnvironmentVariable("BRAZE_BASE_URL");
+BrazeEmulator? emulator = null;
+if (string.IsNullOrEmpty(apiKey) || string.IsNullOrEmpty(baseUrl))
+{
+    emulator = await BrazeEmulator.StartAsync();
+    apiKey = emulator.ApiKey;
+    baseUrl = emulator.BaseUrl.ToString();
+    Step($"No BRAZE_API_KEY / BRAZE_BASE_URL: started the local Braze emulator at {baseUrl}");
+}
+else
+{
+    Step($"Using the Braze workspace at {baseUrl}");
+}
+
+try
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Services.AddBraze(o =>
+    {
+        o.ApiKey = apiKey;
+        o.BaseUrl = new Uri(baseUrl);
+    });
+    using var host = builder.Build();
+    await host.StartAsync();
+    var braze = host.Services.GetRequiredService<IBrazeClient>();
+    var tracker = host.Services.GetRequiredService<IBrazeTracker>();
+
+    var user = UserId.External("quickstart-user-1");
+    var now = DateTimeOffset.UtcNow;
+
+    // 1. Events, a purchase and a profile update in one validated, chunked call.
+    var request = new TrackRequest()
+        .Add(new AttributesUpdate(user)
+            .SetFirstName("Ann")
+            .SetCountry("US")
+            .SetEmailSubscribe(SubscriptionState.OptedIn)
+            .Set("vip_member", true)
+            .Increment("loyalty_points", 50)
+            .AddToArray("favorite_genres", "noir", "drama"))
+        .Add(new TrackEvent(user, "rented_movie", now, new BrazeProperties
+        {
+            { "movie", "The Sad Egg" },
+            { "director", "Dan Alexander" },
+            { "price", 4.99m },
+            { "released_at", new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero) },
+            { "genres", new[] { "drama" } },
+        }))
+        .Add(new Purchase(user, "popcorn", "USD", 3.50m, now) { Quantity = 2 });
+    var result = await braze.TrackAsync(request);
+    Step($"Tracked: {result.AttributesProcessed} profile(s), {result.EventsProcessed} event(s), {result.PurchasesProcessed} purchase(s) in {result.RequestCount} request(s)");
+
+    // 2. Bad input never leaves the process: every broken rule, with its JSON path.
+    try
+    {
+        await braze.TrackAsync(new TrackEvent(user, "rented_movie", now, new BrazeProperties { { "time", "reserved name" }, { "$price", 1 } }));
+    }
+    catch (BrazeValidationException ex)
+    {
+        Step("Rejected before sending:");
+        foreach (var error in ex.Errors)
+        {
+            Console.WriteLine($"     {error.Path}: {error.Message}");
+        }
+    }
+
+    // 3. Background delivery with a handle per item.
+    var handle = await tracker.EnqueueAsync(new TrackEvent(user, "finished_movie", now.AddHours(2)));
+    await handle;
+    Step("Background tracker: 'finished_movie' accepted by Braze");
+
+    // 4. Schedule, reschedule and cancel an API-triggered Canvas.
+    var canvasId = Environment.GetEnvironmentVariable("BRAZE_CANVAS_ID") ?? "quickstart-canvas";
+    var scheduled = await braze.ScheduleCanvasAsync(canvasId, [user], Schedule.AtLocalTime(now.UtcDateTime.Date.AddDays(1).AddHours(9)),
+        context: new BrazeProperties { { "coupon_code", "WELCOME10" }, { "expires_at", now.AddDays(7) } });
+    Step($"Scheduled Canvas {canvasId}: schedule_id {scheduled.ScheduleId}");
+    await braze.UpdateCanvasScheduleAsync(canvasId, scheduled.ScheduleId, Schedule.AtLocalTime(now.UtcDateTime.Date.AddDays(2).AddHours(9)));
+    Step("Rescheduled it for the day after, 09:00 in each user's time zone");
+    await braze.DeleteCanvasScheduleAsync(canvasId, scheduled.ScheduleId);
+    Step("Deleted the schedule");
+
+    // 5. The JSON of a Canvas User Update step: no identifiers, Liquid references to entry properties.
+    var step = new TrackRequest()
+        .Add(AttributesUpdate.ForUserUpdateStep().Set("last_coupon", "{{context.${coupon_code}}}").Increment("loyalty_points", 10))
+        .Add(TrackEvent.ForUserUpdateStep("used_coupon", BrazeTimestamp.FromText("{{ 'now' | date: '%Y-%m-%dT%H:%M:%SZ' }}")));
+    step.ValidateAsUserUpdateStep().ThrowIfInvalid();
+    var stepJson = step.ToJson();
+    Step($"User Update step JSON ({stepJson.Length} of 65,536 characters; valid: {BrazePayloadValidator.ValidateUserUpdateStep(stepJson).IsValid}):");
+    Console.WriteLine("     " + stepJson);
+
+    // 6. Read the profile back.
+    if (emulator is not null)
+    {
+        var export = await braze.ExportUsersAsync([user.Value]);
+        Step("Profile as stored by the emulator:");
+        Console.WriteLine(JsonSerializer.Serialize(export.Users[0], QuickstartJson.Default.JsonElement));
+    }
+
+    await host.StopAsync();
+    Step("Done.");
+    return 0;
+}
+finally
+{
+    if (emulator is not null)
+    {
+        await emulator.DisposeAsync();
+    }
+}
+
+static void Step(string text) => Console.WriteLine($"==> {text}");
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
+internal sealed partial class QuickstartJson : System.Text.Json.Serialization.JsonSerializerContext;
