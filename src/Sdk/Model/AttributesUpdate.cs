@@ -261,6 +261,14 @@ public sealed class AttributesUpdate
             BrazeRules.IdentifierCount(context, 2);
         }
 
+        if (User is { Kind: UserIdKind.Email or UserIdKind.Phone } && Find(User.FieldName) >= 0)
+        {
+            // The identifier field and the attribute would be the same JSON key, written twice.
+            context.Push(User.FieldName);
+            BrazeRules.DuplicateName(context, User.FieldName);
+            context.Pop();
+        }
+
         foreach (var (key, op) in _entries)
         {
             context.Push(key);

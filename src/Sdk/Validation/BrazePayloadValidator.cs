@@ -78,6 +78,13 @@ public static partial class BrazePayloadValidator
 
     private static bool TryParse(ValidationContext context, ReadOnlySpan<byte> utf8Json, out JsonDocument document)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            context.Report(ValidationCodes.MalformedJson, "The body is not valid UTF-8.");
+            document = null!;
+            return false;
+        }
+
         try
         {
             document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
