@@ -25,7 +25,7 @@ internal static class LiquidText
             if (c == '{' && i + 1 < text.Length && (text[i + 1] == '{' || text[i + 1] == '%'))
             {
                 var close = text[i + 1] == '{' ? "}}" : "%}";
-                var end = text.IndexOf(close, i + 2, StringComparison.Ordinal);
+                var end = FindClose(text, i + 2, close);
                 var tagEnd = end < 0 ? text.Length : end + 2;
                 var tag = text[i..tagEnd];
                 var isOutput = close == "}}";
@@ -61,6 +61,32 @@ internal static class LiquidText
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Finds the closing delimiter, skipping Braze's <c>${name}</c> references inside the tag.</summary>
+    private static int FindClose(string text, int from, string close)
+    {
+        for (var i = from; i < text.Length - 1; i++)
+        {
+            if (text[i] == '$' && text[i + 1] == '{')
+            {
+                var end = text.IndexOf('}', i + 2);
+                if (end < 0)
+                {
+                    return -1;
+                }
+
+                i = end;
+                continue;
+            }
+
+            if (text[i] == close[0] && text[i + 1] == close[1])
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void AppendEscaped(StringBuilder sb, string tag)
