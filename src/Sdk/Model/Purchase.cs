@@ -49,7 +49,7 @@ public sealed class Purchase
     public decimal Price { get; }
 
     /// <summary><c>quantity</c>, 1 to 100; default 1.</summary>
-    public int Quantity { get; init; } = 1;
+    public int Quantity { get; set; } = 1;
 
     /// <summary><c>time</c>.</summary>
     public BrazeTimestamp Time { get; }
@@ -58,10 +58,10 @@ public sealed class Purchase
     public IBrazeProperties? Properties { get; }
 
     /// <summary>Optional app identifier (<c>app_id</c>).</summary>
-    public string? AppId { get; init; }
+    public string? AppId { get; set; }
 
     /// <summary><c>_update_existing_only</c>.</summary>
-    public bool? UpdateExistingOnly { get; init; }
+    public bool? UpdateExistingOnly { get; set; }
 
     /// <summary>Writes the purchase object.</summary>
     public void WriteTo(Utf8JsonWriter writer, BrazeWriteContext context)

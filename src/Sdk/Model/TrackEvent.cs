@@ -43,10 +43,10 @@ public sealed class TrackEvent
     public IBrazeProperties? Properties { get; }
 
     /// <summary>Optional app identifier (<c>app_id</c>).</summary>
-    public string? AppId { get; init; }
+    public string? AppId { get; set; }
 
     /// <summary><c>_update_existing_only</c>: when true, no profile is created for an unknown user.</summary>
-    public bool? UpdateExistingOnly { get; init; }
+    public bool? UpdateExistingOnly { get; set; }
 
     /// <summary>Writes the event object.</summary>
     public void WriteTo(Utf8JsonWriter writer, BrazeWriteContext context)
