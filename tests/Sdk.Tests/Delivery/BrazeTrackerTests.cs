@@ -8,6 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Braze.Tests.Delivery;
 
+[CollectionDefinition("Timing", DisableParallelization = true)]
+public sealed class TimingCollection;
+
+[Collection("Timing")]
 public sealed class BrazeTrackerTests : IDisposable
 {
     private static readonly DateTimeOffset s_time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
@@ -108,7 +112,8 @@ public sealed class BrazeTrackerTests : IDisposable
         await tracker.StopAsync(CancellationToken.None);
         watch.Stop();
 
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500 + 100 + 150), $"stop took {watch.ElapsedMilliseconds} ms");
+        // The contract is deadline + 100 ms; the extra 200 ms absorbs a loaded 2-core CI machine.
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500 + 100 + 200), $"stop took {watch.ElapsedMilliseconds} ms");
         foreach (var h in handles)
         {
             var ex = await Assert.ThrowsAsync<BrazeDeliveryException>(() => h.Completion);
