@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+
+namespace Braze.Generators.Diagnostics;
+
+/// <summary>The one catalog of Braze diagnostics. Each has a page at <c>docs/diagnostics/BRZxxxx.md</c>.</summary>
+internal static class Descriptors
+{
+    private const string Category = "Braze";
+    private const string HelpRoot = "https://github.com/braze-dotnet/braze-sdk/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create("BRZ0001", "Braze payload type must be partial",
+        "'{0}' is marked [{1}] but is not partial (and every containing type must be partial too), so no code can be generated for it",
+        "The source generator adds the payload writer to the type, which needs a partial declaration.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor EventName = Create("BRZ0002", "Invalid Braze event name",
+        "The event name of '{0}' is {1}; Braze requires a non-empty name of at most 255 characters",
+        "Braze rejects events without a name; names longer than 255 characters are not accepted.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor PropertyName = Create("BRZ0003", "Invalid Braze property name",
+        "Property name '{0}' of '{1}' is invalid: {2}",
+        "Braze property names are non-empty, at most 255 characters and do not start with '$'; nested object keys also have no space or '.'.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ReservedName = Create("BRZ0004", "Reserved Braze property name",
+        "Property name '{0}' is reserved in {1} properties; Braze answers \"Invalid 'properties' field\"",
+        "Custom event properties cannot use 'time' or 'event_name'; purchase properties also cannot use 'product_id', 'quantity', 'price' or 'currency'.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DuplicateName = Create("BRZ0005", "Duplicate Braze property name",
+        "Members '{0}' and '{1}' both become the property '{2}'",
+        "Two members map to the same wire name after the naming policy or [BrazeProperty]; one would overwrite the other.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TooManyProperties = Create("BRZ0006", "Too many Braze properties",
+        "'{0}' has {1} properties; Braze captures at most 256 per event or purchase",
+        "Braze keeps only the first 256 properties of an event or purchase; the SDK treats more as an error.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Create("BRZ0007", "Unsupported Braze property type",
+        "Member '{0}' has type '{1}', which cannot be sent to Braze; use a string, number, bool, time, enum, Guid, Uri, a collection of those or a [BrazeObject] record",
+        "Only types with a defined Braze representation are supported; mark the member [BrazeIgnore] to leave it out.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TimeInCollection = Create("BRZ0008", "Time inside a collection",
+        "Member '{0}' is a collection of times; Braze does not accept datetimes inside arrays",
+        "Braze rejects datetime values inside arrays. Send the times as separate properties, or as strings if they are only labels.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor AmbiguousDateTime = Create("BRZ0009", "DateTime member has an ambiguous time zone",
+        "Member '{0}' is a DateTime; a value of kind Unspecified fails validation at run time, prefer DateTimeOffset",
+        "A DateTime of kind Unspecified has no time zone. The SDK rejects it unless AssumeUtcForUnspecifiedDateTime is set; DateTimeOffset is unambiguous.", DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity)
+        => new(id, title, message, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpRoot + id + ".md");
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Linq;
+
+namespace Braze.Generators.Parsing;
+
+/// <summary>
+/// Braze's naming rules as the compiler sees them (the runtime's <c>BrazeRules</c> holds the same rules for values
+/// known only at run time; this assembly targets netstandard2.0 and cannot reference it).
+/// </summary>
+internal static class NameRules
+{
+    public static readonly string[] ReservedEvent = ["time", "event_name"];
+
+    public static readonly string[] ReservedPurchase = ["time", "product_id", "quantity", "event_name", "price", "currency"];
+
+    public const int MaxLength = 255;
+
+    public const int MaxProperties = 256;
+
+    public static int Length(string value) => new StringInfo(value).LengthInTextElements <= value.Length ? CodePoints(value) : value.Length;
+
+    private static int CodePoints(string value)
+    {
+        var n = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Why a property name is invalid, or null.</summary>
+    public static string? Problem(string name, bool purchase, bool nested)
+    {
+        if (name.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        if (Length(name) > MaxLength)
+        {
+            return "it is longer than 255 characters";
+        }
+
+        if (name[0] == '$')
+        {
+            return "it starts with '$'";
+        }
+
+        if (nested && (name.IndexOf(' ') >= 0 || name.IndexOf('.') >= 0))
+        {
+            return "nested keys cannot contain a space or '.'";
+        }
+
+        return null;
+    }
+
+    public static bool IsReserved(string name, bool purchase) => (purchase ? ReservedPurchase : ReservedEvent).Contains(name);
+}

@@ -1,0 +1,217 @@
+using System.Linq;
+using Braze.Generators.Models;
+using Microsoft.CodeAnalysis;
+
+namespace Braze.Generators.Parsing;
+
+/// <summary>What a member type becomes on the wire. Shared by the generator and the analyzer, so they never disagree.</summary>
+internal readonly record struct Classification(ValueKind Kind, bool IsCollection, bool IsNullable, ITypeSymbol ValueType)
+{
+    public bool IsTime => Kind is ValueKind.DateTimeOffset or ValueKind.DateTime or ValueKind.DateOnly;
+}
+
+internal static class TypeClassifier
+{
+    public const string AttributeNamespace = "Braze";
+
+    public static readonly string[] MarkerAttributes =
+    [
+        "Braze.BrazeEventAttribute",
+        "Braze.BrazePurchaseAttribute",
+        "Braze.BrazeContextAttribute",
+        "Braze.BrazeTriggerPropertiesAttribute",
+        "Braze.BrazeObjectAttribute",
+    ];
+
+    public static Classification Classify(ITypeSymbol type)
+    {
+        var nullable = false;
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n)
+        {
+            type = n.TypeArguments[0];
+            nullable = true;
+        }
+        else if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
+        {
+            nullable = true;
+        }
+
+        var scalar = Scalar(type);
+        if (scalar != ValueKind.Unsupported)
+        {
+            return new Classification(scalar, false, nullable, type);
+        }
+
+        if (ElementType(type) is { } element)
+        {
+            var elementKind = element is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } ? ValueKind.Unsupported : Scalar(element);
+            return new Classification(elementKind, true, nullable, element);
+        }
+
+        return new Classification(ValueKind.Unsupported, false, nullable, type);
+    }
+
+    private static ValueKind Scalar(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+                return ValueKind.String;
+            case SpecialType.System_Boolean:
+                return ValueKind.Boolean;
+            case SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64:
+                return ValueKind.Integer;
+            case SpecialType.System_Single or SpecialType.System_Double:
+                return ValueKind.Float;
+            case SpecialType.System_Decimal:
+                return ValueKind.Decimal;
+            case SpecialType.System_DateTime:
+                return ValueKind.DateTime;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return ValueKind.Enum;
+        }
+
+        var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        switch (name)
+        {
+            case "global::System.DateTimeOffset":
+                return ValueKind.DateTimeOffset;
+            case "global::System.DateOnly":
+                return ValueKind.DateOnly;
+            case "global::System.Guid":
+                return ValueKind.Guid;
+            case "global::System.Uri":
+                return ValueKind.Uri;
+        }
+
+        if (IsMarked(type) || type.AllInterfaces.Any(i => i.ToDisplayString() == "Braze.IBrazeProperties"))
+        {
+            return ValueKind.Nested;
+        }
+
+        return ValueKind.Unsupported;
+    }
+
+    /// <summary>The element type of an array or of a type implementing <c>IEnumerable&lt;T&gt;</c> (not string, not dictionaries).</summary>
+    private static ITypeSymbol? ElementType(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            return array.ElementType;
+        }
+
+        if (type is not INamedTypeSymbol named || type.SpecialType == SpecialType.System_String)
+        {
+            return null;
+        }
+
+        var enumerables = named.AllInterfaces.Add(named)
+            .Where(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            .ToList();
+        if (enumerables.Count != 1)
+        {
+            return null;
+        }
+
+        var element = enumerables[0].TypeArguments[0];
+        return element is INamedTypeSymbol { Name: "KeyValuePair" } ? null : element;
+    }
+
+    public static bool IsMarked(ITypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass is { } c && MarkerAttributes.Contains(c.ToDisplayString()));
+
+    /// <summary>The public instance properties that are sent, in declaration order.</summary>
+    public static System.Collections.Generic.IEnumerable<IPropertySymbol> Members(INamedTypeSymbol type)
+        => type.GetMembers().OfType<IPropertySymbol>()
+            .Where(p => p.DeclaredAccessibility == Accessibility.Public && !p.IsStatic && !p.IsIndexer && p.GetMethod is not null
+                && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeIgnoreAttribute")
+                && !ParameterAttribute(p, "Braze.BrazeIgnoreAttribute"));
+
+    /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
+    public static string WireName(IPropertySymbol property, int policy)
+    {
+        foreach (var attribute in property.GetAttributes().Concat(ParameterAttributes(property)))
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "Braze.BrazePropertyAttribute" && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+            {
+                return name;
+            }
+        }
+
+        return NameConverter.Convert(property.Name, policy);
+    }
+
+    private static bool ParameterAttribute(IPropertySymbol property, string attribute)
+        => ParameterAttributes(property).Any(a => a.AttributeClass?.ToDisplayString() == attribute);
+
+    private static System.Collections.Generic.IEnumerable<AttributeData> ParameterAttributes(IPropertySymbol property)
+    {
+        if (property.ContainingType is not { IsRecord: true } record)
+        {
+            return Enumerable.Empty<AttributeData>();
+        }
+
+        return record.InstanceConstructors
+            .SelectMany(c => c.Parameters)
+            .Where(p => p.Name == property.Name)
+            .SelectMany(p => p.GetAttributes());
+    }
+
+    /// <summary>The naming policy from the marker attribute (0 snake_case, 1 camelCase, 2 as declared).</summary>
+    public static int NamingPolicy(AttributeData marker)
+    {
+        foreach (var arg in marker.NamedArguments)
+        {
+            if (arg.Key == "NamingPolicy" && arg.Value.Value is int value)
+            {
+                return value;
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>Converts member names with the naming policies of <c>BrazeNamingPolicy</c>.</summary>
+internal static class NameConverter
+{
+    public static string Convert(string name, int policy)
+    {
+        if (policy == 2 || name.Length == 0)
+        {
+            return name;
+        }
+
+        if (policy == 1)
+        {
+            return char.ToLowerInvariant(name[0]) + name.Substring(1);
+        }
+
+        var sb = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                var previousLower = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
+                var nextLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
+                if (i > 0 && (previousLower || (nextLower && char.IsUpper(name[i - 1]))) && sb[sb.Length - 1] != '_')
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,62 @@
+namespace Braze;
+
+/// <summary>How member names become Braze property names.</summary>
+public enum BrazeNamingPolicy
+{
+    /// <summary><c>ReleasedAt</c> becomes <c>released_at</c> (default).</summary>
+    SnakeCase = 0,
+
+    /// <summary><c>ReleasedAt</c> becomes <c>releasedAt</c>.</summary>
+    CamelCase = 1,
+
+    /// <summary>Names are used as declared.</summary>
+    AsDeclared = 2,
+}
+
+/// <summary>Base of the attributes that make the source generator write a record's properties.</summary>
+public abstract class BrazePropertiesAttribute : Attribute
+{
+    /// <summary>How member names become property names. Default <see cref="BrazeNamingPolicy.SnakeCase"/>.</summary>
+    public BrazeNamingPolicy NamingPolicy { get; set; } = BrazeNamingPolicy.SnakeCase;
+}
+
+/// <summary>
+/// The record is the properties of the custom event <paramref name="name"/>. The generator implements
+/// <see cref="IBrazeProperties"/>, adds the <c>EventName</c> constant and <c>ToEvent(user, time)</c>.
+/// </summary>
+/// <param name="name">The Braze event name (non-empty, at most 255 characters).</param>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazeEventAttribute(string name) : BrazePropertiesAttribute
+{
+    /// <summary>The Braze event name.</summary>
+    public string Name { get; } = name;
+}
+
+/// <summary>The record is the properties of a purchase; the generator adds <c>ToPurchase(...)</c>.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazePurchaseAttribute : BrazePropertiesAttribute;
+
+/// <summary>The record is Canvas entry properties (<c>context</c>); the generator adds typed Liquid references in a nested <c>Liquid</c> class.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazeContextAttribute : BrazePropertiesAttribute;
+
+/// <summary>The record is campaign trigger properties (<c>trigger_properties</c>); the generator adds typed Liquid references.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazeTriggerPropertiesAttribute : BrazePropertiesAttribute;
+
+/// <summary>The record is an object nested in properties or in a custom attribute.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazeObjectAttribute : BrazePropertiesAttribute;
+
+/// <summary>Sends the member (or enum value) under <paramref name="name"/> instead of the naming policy's name.</summary>
+/// <param name="name">The wire name.</param>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field, Inherited = false)]
+public sealed class BrazePropertyAttribute(string name) : Attribute
+{
+    /// <summary>The wire name.</summary>
+    public string Name { get; } = name;
+}
+
+/// <summary>The member is not sent.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter, Inherited = false)]
+public sealed class BrazeIgnoreAttribute : Attribute;
