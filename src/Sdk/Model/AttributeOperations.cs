@@ -37,8 +37,9 @@ internal abstract class AttributeOperation
             bytes = BrazeJson.Measure(static (w, s) => s.op.WriteValue(w, s.ctx), (op, ctx: new BrazeWriteContext(context.Options)));
             return true;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
+            // A value already reported as invalid (Unspecified DateTime, NaN, undefined enum) cannot be written.
             bytes = 0;
             return false;
         }

@@ -38,8 +38,9 @@ public static class PropertiesValidation
             bytes = BrazeJson.MeasureUtf8(properties, new BrazeWriteContext(context.Options, timesAsDollarTime));
             return true;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
+            // A value already reported as invalid (Unspecified DateTime, NaN, undefined enum) cannot be written.
             bytes = 0;
             return false;
         }

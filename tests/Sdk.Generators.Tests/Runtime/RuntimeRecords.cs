@@ -1,0 +1,36 @@
+namespace Braze.Generators.Tests.Runtime;
+
+public enum Format
+{
+    Streaming,
+    [BrazeProperty("blu-ray")]
+    BluRay,
+}
+
+[BrazeEvent("rented_movie")]
+public partial record RentedMovie(
+    string Movie,
+    string? Director,
+    decimal Price,
+    int Rank,
+    long? Views,
+    double Rating,
+    bool Rewatch,
+    DateTimeOffset ReleasedAt,
+    DateOnly? AvailableFrom,
+    Format Format,
+    Guid Id,
+    IReadOnlyList<string> Genres,
+    int[] Scores,
+    [property: BrazeProperty("studio_name")] string Studio,
+    [property: BrazeIgnore] string Secret,
+    Cast? Lead);
+
+[BrazeObject]
+public partial record Cast(string Name, int Age);
+
+[BrazePurchase]
+public partial record PopcornPurchase(string Size, bool Butter);
+
+[BrazeContext]
+public partial record WelcomeContext(string CouponCode, DateTimeOffset ExpiresAt);

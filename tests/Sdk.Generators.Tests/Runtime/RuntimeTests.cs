@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Braze.Serialization;
+using Braze.Time;
+using Braze.Validation;
+using CsCheck;
+
+namespace Braze.Generators.Tests.Runtime;
+
+public class RuntimeTests
+{
+    private static readonly JsonSerializerOptions s_stj = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new FormatConverter(), new BrazeTimeConverter(), new DateOnlyAsTimeConverter() },
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
+    private static string Write(IBrazeProperties properties)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            properties.WriteTo(writer, BrazeWriteContext.Default);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static readonly Gen<RentedMovie> GenMovie =
+        from movie in Gen.String[0, 20]
+        from director in Gen.String[0, 20].Null()
+        from price in Gen.Decimal[-1000m, 1000m]
+        from rank in Gen.Int
+        from views in Gen.Long.Nullable()
+        from rating in Gen.Double[-1e9, 1e9]
+        from rewatch in Gen.Bool
+        from year in Gen.Int[1, 2999]
+        from format in Gen.Enum<Format>()
+        from id in Gen.Guid
+        from genres in Gen.String[0, 10].Array[0, 4]
+        from scores in Gen.Int.Array[0, 4]
+        from studio in Gen.String[0, 10]
+        from hasLead in Gen.Bool
+        from leadName in Gen.String[0, 10]
+        from age in Gen.Int
+        select new RentedMovie(movie, director, price, rank, views, rating, rewatch,
+            new DateTimeOffset(year, 5, 1, 12, 30, 15, 123, TimeSpan.FromHours(2)), year % 2 == 0 ? new DateOnly(year, 1, 2) : null,
+            format, id, genres, scores, studio, "secret", hasLead ? new Cast(leadName, age) : null);
+
+    [Fact]
+    public void Generated_json_equals_system_text_json_for_the_same_record()
+    {
+        GenMovie.Sample(movie =>
+        {
+            var ours = JsonNode.Parse(Write(movie));
+            var stj = JsonSerializer.SerializeToNode(movie, s_stj)!.AsObject();
+            stj.Remove("secret");
+            stj["studio_name"] = stj["studio"]?.DeepClone();
+            stj.Remove("studio");
+            stj.Remove("equality_contract");
+            Assert.True(JsonNode.DeepEquals(stj, ours), $"stj  {stj.ToJsonString()}\nours {ours!.ToJsonString()}");
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void Generated_api_builds_events_purchases_and_liquid()
+    {
+        var movie = new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, 1, null, 4.5, false, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), null,
+            Format.BluRay, Guid.Empty, ["drama"], [5], "Studio", "secret", null);
+        var user = UserId.External("u");
+        var request = new TrackRequest()
+            .Add(movie.ToEvent(user, DateTimeOffset.UtcNow))
+            .Add(new PopcornPurchase("large", true).ToPurchase(user, "popcorn", "USD", 3.5m, DateTimeOffset.UtcNow, quantity: 2));
+        Assert.True(request.Validate().IsValid);
+        Assert.Equal("rented_movie", RentedMovie.EventName);
+        var json = JsonNode.Parse(request.ToJson())!;
+        Assert.Equal("blu-ray", json["events"]![0]!["properties"]!["format"]!.GetValue<string>());
+        Assert.Equal("2024-05-01T00:00:00.000Z", json["events"]![0]!["properties"]!["released_at"]!.GetValue<string>());
+        Assert.Equal(2, json["purchases"]![0]!["quantity"]!.GetValue<int>());
+        Assert.True(BrazePayloadValidator.ValidateTrackRequest(request.ToJson()).IsValid);
+        Assert.Equal("{{context.${coupon_code}}}", WelcomeContext.Liquid.CouponCode);
+    }
+
+    [Fact]
+    public void Generated_validation_reports_paths_through_the_shared_rules()
+    {
+        var movie = new RentedMovie(new string('m', 256), null, 1m, 1, null, double.NaN, false, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), null,
+            (Format)42, Guid.Empty, ["ok", new string('g', 300)], [], "s", "secret", new Cast(new string('c', 256), 1));
+        var result = new TrackRequest().Add(movie.ToEvent(UserId.External("u"), DateTimeOffset.UtcNow)).Validate();
+        var errors = result.Errors.Select(e => (e.Path, e.Code)).ToHashSet();
+        Assert.Contains(("events[0].properties.movie", ValidationCodes.StringTooLong), errors);
+        Assert.Contains(("events[0].properties.rating", ValidationCodes.NumberNotFinite), errors);
+        Assert.Contains(("events[0].properties.format", ValidationCodes.InvalidType), errors);
+        Assert.Contains(("events[0].properties.genres[1]", ValidationCodes.StringTooLong), errors);
+        Assert.Contains(("events[0].properties.lead.name", ValidationCodes.StringTooLong), errors);
+
+        // Used as purchase properties, "price" is reserved.
+        var asPurchase = new TrackRequest().Add(new Purchase(UserId.External("u"), "p", "USD", 1m, DateTimeOffset.UtcNow, movie with { Movie = "m", Rating = 1, Format = Format.Streaming, Genres = [], Lead = null })).Validate();
+        Assert.Equal(("purchases[0].properties.price", ValidationCodes.NameReserved), asPurchase.Errors.Select(e => (e.Path, e.Code)).Single());
+    }
+
+    [Fact]
+    public void Writing_a_generated_event_allocates_nothing()
+    {
+        var movie = new RentedMovie("The Sad Egg", "Dan", 4.99m, 1, 7, 4.5, true, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), new DateOnly(2024, 6, 1),
+            Format.Streaming, Guid.Empty, ["drama", "noir"], [1, 2], "Studio", "secret", new Cast("Ann", 40));
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(buffer);
+        IBrazeProperties properties = movie;
+        for (var i = 0; i < 100; i++)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            properties.WriteTo(writer, BrazeWriteContext.Default);
+            writer.Flush();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            properties.WriteTo(writer, BrazeWriteContext.Default);
+            writer.Flush();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private sealed class FormatConverter : JsonConverter<Format>
+    {
+        public override Format Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, Format value, JsonSerializerOptions options)
+            => writer.WriteStringValue(value == Format.BluRay ? "blu-ray" : "streaming");
+    }
+
+    private sealed class BrazeTimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(BrazeTime.Format(value));
+    }
+
+    private sealed class DateOnlyAsTimeConverter : JsonConverter<DateOnly>
+    {
+        public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options)
+            => writer.WriteStringValue(BrazeTime.Format(BrazeTime.ToUtc(value)).ToString(CultureInfo.InvariantCulture));
+    }
+}
