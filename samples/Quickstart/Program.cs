@@ -52,15 +52,9 @@ try
             .Set("vip_member", true)
             .Increment("loyalty_points", 50)
             .AddToArray("favorite_genres", "noir", "drama"))
-        .Add(new TrackEvent(user, "rented_movie", now, new BrazeProperties
-        {
-            { "movie", "The Sad Egg" },
-            { "director", "Dan Alexander" },
-            { "price", 4.99m },
-            { "released_at", new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero) },
-            { "genres", new[] { "drama" } },
-        }))
-        .Add(new Purchase(user, "popcorn", "USD", 3.50m, now) { Quantity = 2 });
+        .Add(new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), ["drama"])
+            .ToEvent(user, now))                                       // generated from [BrazeEvent("rented_movie")]
+        .Add(new Popcorn(Size: "large", Butter: true).ToPurchase(user, "popcorn", "USD", 3.50m, now, quantity: 2));
     var result = await braze.TrackAsync(request);
     Step($"Tracked: {result.AttributesProcessed} profile(s), {result.EventsProcessed} event(s), {result.PurchasesProcessed} purchase(s) in {result.RequestCount} request(s)");
 
@@ -86,7 +80,7 @@ try
     // 4. Schedule, reschedule and cancel an API-triggered Canvas.
     var canvasId = Environment.GetEnvironmentVariable("BRAZE_CANVAS_ID") ?? "quickstart-canvas";
     var scheduled = await braze.ScheduleCanvasAsync(canvasId, [user], Schedule.AtLocalTime(now.UtcDateTime.Date.AddDays(1).AddHours(9)),
-        context: new BrazeProperties { { "coupon_code", "WELCOME10" }, { "expires_at", now.AddDays(7) } });
+        context: new WelcomeContext("WELCOME10", now.AddDays(7)));      // generated from [BrazeContext]
     Step($"Scheduled Canvas {canvasId}: schedule_id {scheduled.ScheduleId}");
     await braze.UpdateCanvasScheduleAsync(canvasId, scheduled.ScheduleId, Schedule.AtLocalTime(now.UtcDateTime.Date.AddDays(2).AddHours(9)));
     Step("Rescheduled it for the day after, 09:00 in each user's time zone");
@@ -95,7 +89,7 @@ try
 
     // 5. The JSON of a Canvas User Update step: no identifiers, Liquid references to entry properties.
     var step = new TrackRequest()
-        .Add(AttributesUpdate.ForUserUpdateStep().Set("last_coupon", "{{context.${coupon_code}}}").Increment("loyalty_points", 10))
+        .Add(AttributesUpdate.ForUserUpdateStep().Set("last_coupon", WelcomeContext.Liquid.CouponCode).Increment("loyalty_points", 10))
         .Add(TrackEvent.ForUserUpdateStep("used_coupon", BrazeTimestamp.FromText("{{ 'now' | date: '%Y-%m-%dT%H:%M:%SZ' }}")));
     step.ValidateAsUserUpdateStep().ThrowIfInvalid();
     var stepJson = step.ToJson();
@@ -123,6 +117,18 @@ finally
 }
 
 static void Step(string text) => Console.WriteLine($"==> {text}");
+
+/// <summary>The properties of the custom event "rented_movie".</summary>
+[BrazeEvent("rented_movie")]
+public partial record RentedMovie(string Movie, string Director, decimal Price, DateTimeOffset ReleasedAt, IReadOnlyList<string> Genres);
+
+/// <summary>Purchase properties.</summary>
+[BrazePurchase]
+public partial record Popcorn(string Size, bool Butter);
+
+/// <summary>Canvas entry properties of the welcome Canvas.</summary>
+[BrazeContext]
+public partial record WelcomeContext(string CouponCode, DateTimeOffset ExpiresAt);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
