@@ -22,6 +22,7 @@ public sealed class BrazeGenerator : IIncrementalGenerator
         Register(context, "Braze.BrazeContextAttribute", PropertiesKind.Context, TrackingNames.Contexts);
         Register(context, "Braze.BrazeTriggerPropertiesAttribute", PropertiesKind.TriggerProperties, TrackingNames.TriggerProperties);
         Register(context, "Braze.BrazeObjectAttribute", PropertiesKind.Object, TrackingNames.Objects);
+        Register(context, "Braze.BrazeUserAttributesAttribute", PropertiesKind.UserAttributes, TrackingNames.UserAttributes);
     }
 
     private static void Register(IncrementalGeneratorInitializationContext context, string attribute, PropertiesKind kind, string trackingName)
@@ -34,6 +35,8 @@ public sealed class BrazeGenerator : IIncrementalGenerator
             .Where(static m => m is not null)
             .WithTrackingName(trackingName);
 
-        context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model!.HintName, PropertiesEmitter.Emit(model)));
+        context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(
+            model!.HintName,
+            model.Kind == PropertiesKind.UserAttributes ? UserAttributesEmitter.Emit(model) : PropertiesEmitter.Emit(model)));
     }
 }

@@ -8,6 +8,7 @@ internal static class TrackingNames
     public const string Contexts = "BrazeContexts";
     public const string TriggerProperties = "BrazeTriggerProperties";
     public const string Objects = "BrazeObjects";
+    public const string UserAttributes = "BrazeUserAttributes";
 
-    public static readonly string[] All = [Events, Purchases, Contexts, TriggerProperties, Objects];
+    public static readonly string[] All = [Events, Purchases, Contexts, TriggerProperties, Objects, UserAttributes];
 }

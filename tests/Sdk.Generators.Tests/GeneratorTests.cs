@@ -142,3 +142,34 @@ public class GeneratorTests
         }
     }
 }
+
+public class UserAttributesGeneratorTests
+{
+    [Fact]
+    public void User_attributes_builder_snapshot()
+    {
+        var (result, output, _) = GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using Braze;
+            namespace Demo;
+            [BrazeObject] public partial record Pet(int Id, string Name);
+            [BrazeUserAttributes]
+            public partial record MemberProfile(bool VipMember, int LoyaltyPoints, IReadOnlyList<string> FavoriteGenres, DateTimeOffset? LastRentalAt, Pet? Favorite, IReadOnlyList<Pet> Pets);
+            """);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var source = result.Results.Single().GeneratedSources.Single(s => s.HintName.StartsWith("Demo.MemberProfile", StringComparison.Ordinal));
+        Snapshot.Verify(source.SourceText.ToString(), "User_attributes_builder");
+    }
+
+    [Fact]
+    public async Task BRZ0010_and_BRZ0011_on_user_attribute_records()
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync("""
+            using Braze;
+            [BrazeUserAttributes] public partial record Profile(string Country, string ExternalId, int Points);
+            """);
+        Assert.Equal(["BRZ0010", "BRZ0011"], diagnostics.Select(d => d.Id).Order());
+        Assert.Contains("SetCountry", diagnostics.Single(d => d.Id == "BRZ0010").GetMessage(), StringComparison.Ordinal);
+    }
+}

@@ -16,7 +16,8 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.NotPartial, Descriptors.EventName, Descriptors.PropertyName, Descriptors.ReservedName, Descriptors.DuplicateName,
-        Descriptors.TooManyProperties, Descriptors.UnsupportedType, Descriptors.TimeInCollection, Descriptors.AmbiguousDateTime);
+        Descriptors.TooManyProperties, Descriptors.UnsupportedType, Descriptors.TimeInCollection, Descriptors.AmbiguousDateTime,
+        Descriptors.StandardField, Descriptors.IdentifierField);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -35,7 +36,8 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var attributeName = marker.AttributeClass!.Name.Replace("Attribute", string.Empty);
+        var className = marker.AttributeClass!.Name;
+        var attributeName = className.EndsWith("Attribute", System.StringComparison.Ordinal) ? className.Substring(0, className.Length - "Attribute".Length) : className;
         var typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
         if (!PropertiesParser.IsPartial(type, context.CancellationToken))
         {
@@ -45,6 +47,7 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         var isEvent = attributeName == "BrazeEvent";
         var isPurchase = attributeName == "BrazePurchase";
         var isObject = attributeName == "BrazeObject";
+        var isUser = attributeName == "BrazeUserAttributes";
         if (isEvent)
         {
             var name = marker.ConstructorArguments.Length == 1 ? marker.ConstructorArguments[0].Value as string : null;
@@ -85,6 +88,15 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
             else if ((isEvent || isPurchase) && NameRules.IsReserved(wire, isPurchase))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.ReservedName, location, wire, isPurchase ? "purchase" : "custom event"));
+            }
+
+            if (isUser && NameRules.StandardFields.Contains(wire))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.StandardField, location, property.Name, wire, property.Name));
+            }
+            else if (isUser && NameRules.IdentifierFields.Contains(wire))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.IdentifierField, location, property.Name, wire));
             }
 
             if (seen.TryGetValue(wire, out var first))

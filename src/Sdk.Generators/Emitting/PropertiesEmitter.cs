@@ -29,7 +29,7 @@ internal static class PropertiesEmitter
         }
 
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Braze.Sdk.Generators\", \"1.0.0\")]");
-        w.Open($"partial {model.Keyword} {model.TypeName} : global::Braze.IBrazeProperties");
+        w.Open($"partial {model.Keyword} {model.TypeName} : {(model.Kind == PropertiesKind.Event ? "global::Braze.IBrazeEvent" : "global::Braze.IBrazeProperties")}");
         EmitNames(w, model);
         EmitKindApi(w, model);
         EmitWriteTo(w, model);
@@ -61,6 +61,9 @@ internal static class PropertiesEmitter
             case PropertiesKind.Event:
                 w.Line("/// <summary>The Braze event name.</summary>");
                 w.Line($"public const string EventName = {Literal(model.EventName!)};");
+                w.Line();
+                w.Line("/// <inheritdoc />");
+                w.Line("string global::Braze.IBrazeEvent.BrazeEventName => EventName;");
                 w.Line();
                 w.Line("/// <summary>This event for <paramref name=\"user\"/> at <paramref name=\"time\"/>.</summary>");
                 w.Line("public global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);");
@@ -342,5 +345,5 @@ internal static class PropertiesEmitter
         }
     }
 
-    private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+    internal static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 }

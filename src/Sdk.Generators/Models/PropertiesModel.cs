@@ -8,6 +8,7 @@ internal enum PropertiesKind
     Context,
     TriggerProperties,
     Object,
+    UserAttributes,
 }
 
 /// <summary>How a member's value is written and validated.</summary>

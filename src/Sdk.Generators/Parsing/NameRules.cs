@@ -61,5 +61,16 @@ internal static class NameRules
         return null;
     }
 
+    /// <summary>Braze's standard profile fields: a custom attribute of that name would be the standard field.</summary>
+    public static readonly string[] StandardFields =
+    [
+        "first_name", "last_name", "home_city", "email", "phone", "dob", "country", "language", "gender", "time_zone",
+        "email_subscribe", "push_subscribe", "subscription_groups", "current_location", "email_open_tracking_disabled",
+        "email_click_tracking_disabled", "date_of_first_session", "date_of_last_session", "marked_email_as_spam_at", "facebook", "twitter",
+    ];
+
+    /// <summary>Fields that identify the user or import push tokens: not attributes, and never allowed in a User Update step.</summary>
+    public static readonly string[] IdentifierFields = ["external_id", "user_alias", "braze_id", "alias_name", "alias_label", "push_tokens", "push_token_import", "_update_existing_only", "_merge_objects"];
+
     public static bool IsReserved(string name, bool purchase) => (purchase ? ReservedPurchase : ReservedEvent).Contains(name);
 }

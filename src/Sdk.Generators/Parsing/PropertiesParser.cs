@@ -52,6 +52,7 @@ internal static class PropertiesParser
             var wire = TypeClassifier.WireName(property, policy);
             if (NameRules.Problem(wire, kind == PropertiesKind.Purchase, kind == PropertiesKind.Object) is not null
                 || (kind is PropertiesKind.Event or PropertiesKind.Purchase && NameRules.IsReserved(wire, kind == PropertiesKind.Purchase))
+                || (kind == PropertiesKind.UserAttributes && (NameRules.StandardFields.Contains(wire) || NameRules.IdentifierFields.Contains(wire)))
                 || !names.Add(wire))
             {
                 return null;

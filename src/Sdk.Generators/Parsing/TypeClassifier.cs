@@ -21,6 +21,7 @@ internal static class TypeClassifier
         "Braze.BrazeContextAttribute",
         "Braze.BrazeTriggerPropertiesAttribute",
         "Braze.BrazeObjectAttribute",
+        "Braze.BrazeUserAttributesAttribute",
     ];
 
     public static Classification Classify(ITypeSymbol type)
@@ -88,7 +89,8 @@ internal static class TypeClassifier
                 return ValueKind.Uri;
         }
 
-        if (IsMarked(type) || type.AllInterfaces.Any(i => i.ToDisplayString() == "Braze.IBrazeProperties"))
+        if ((IsMarked(type) && !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeUserAttributesAttribute"))
+            || type.AllInterfaces.Any(i => i.ToDisplayString() == "Braze.IBrazeProperties"))
         {
             return ValueKind.Nested;
         }

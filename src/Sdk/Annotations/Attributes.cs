@@ -44,6 +44,14 @@ public sealed class BrazeContextAttribute : BrazePropertiesAttribute;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
 public sealed class BrazeTriggerPropertiesAttribute : BrazePropertiesAttribute;
 
+/// <summary>
+/// The record lists a profile's custom attributes. The generator adds <c>Update(UserId)</c> and <c>UserUpdateStep()</c>,
+/// which return a builder with a typed method per attribute and operation (set, unset, increment, add / remove,
+/// nested objects, arrays of objects) plus the standard fields of <see cref="UserUpdateBuilder{TSelf}"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class BrazeUserAttributesAttribute : BrazePropertiesAttribute;
+
 /// <summary>The record is an object nested in properties or in a custom attribute.</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
 public sealed class BrazeObjectAttribute : BrazePropertiesAttribute;

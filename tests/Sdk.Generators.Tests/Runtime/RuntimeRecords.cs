@@ -34,3 +34,14 @@ public partial record PopcornPurchase(string Size, bool Butter);
 
 [BrazeContext]
 public partial record WelcomeContext(string CouponCode, DateTimeOffset ExpiresAt);
+
+[BrazeUserAttributes]
+public partial record MemberProfile(
+    bool VipMember,
+    int LoyaltyPoints,
+    IReadOnlyList<string> FavoriteGenres,
+    DateTimeOffset? LastRentalAt,
+    string? LastCoupon,
+    Format PreferredFormat,
+    Cast? FavoriteActor,
+    IReadOnlyList<Cast> Pets);

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Braze.Sdk.Generators", "1.0.0")]
-partial record RentedMovie : global::Braze.IBrazeProperties
+partial record RentedMovie : global::Braze.IBrazeEvent
 {
     private static readonly global::System.Text.Json.JsonEncodedText s_name0 = global::System.Text.Json.JsonEncodedText.Encode("movie");
     private static readonly global::System.Text.Json.JsonEncodedText s_name1 = global::System.Text.Json.JsonEncodedText.Encode("director");
@@ -26,6 +26,9 @@ partial record RentedMovie : global::Braze.IBrazeProperties
 
     /// <summary>The Braze event name.</summary>
     public const string EventName = "rented_movie";
+
+    /// <inheritdoc />
+    string global::Braze.IBrazeEvent.BrazeEventName => EventName;
 
     /// <summary>This event for <paramref name="user"/> at <paramref name="time"/>.</summary>
     public global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);
