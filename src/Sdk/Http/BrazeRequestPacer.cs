@@ -208,12 +208,7 @@ public sealed class BrazeRequestPacer : IDisposable
     /// <inheritdoc />
     public void Dispose() => _limiter.Dispose();
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var ms = _baseBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 10));
-        ms *= 0.5 + (Random.Shared.NextDouble() * 0.5);
-        return TimeSpan.FromMilliseconds(Math.Min(ms, _maxBackoff.TotalMilliseconds));
-    }
+    private TimeSpan Backoff(int attempt) => BrazeRetryPolicy.Backoff(attempt - 1, _baseBackoff, _maxBackoff, Random.Shared.NextDouble());
 }
 
 /// <summary>Runs every request of a named client through its <see cref="BrazeRequestPacer"/> and records metrics.</summary>
