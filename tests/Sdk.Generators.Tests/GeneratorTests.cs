@@ -32,7 +32,9 @@ public class GeneratorTests
             List<Format> Formats,
             [property: BrazeProperty("studio_name")] string Studio,
             [property: BrazeIgnore] string Secret,
-            Cast? Lead);
+            Cast? Lead,
+            IReadOnlyDictionary<string, int>? Ratings,
+            Dictionary<string, string> Labels);
 
         [BrazeObject]
         public partial record Cast(string Name, int Age);

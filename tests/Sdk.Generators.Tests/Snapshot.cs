@@ -13,8 +13,14 @@ internal static class Snapshot
 {
     public static void Verify(string actual, string name, [CallerFilePath] string sourceFile = "")
     {
+        // Beside the test source when it exists (a developer's build), else the copy in the output folder (CI,
+        // where deterministic builds map source paths to /_/).
         var directory = Path.Combine(Path.GetDirectoryName(sourceFile)!, "Snapshots");
-        Directory.CreateDirectory(directory);
+        if (!Directory.Exists(directory) || Directory.GetFiles(directory, "*.verified.cs").Length == 0)
+        {
+            directory = Path.Combine(AppContext.BaseDirectory, "Snapshots");
+            Directory.CreateDirectory(directory);
+        }
         var verified = Path.Combine(directory, name + ".verified.cs");
         var received = Path.Combine(directory, name + ".received.cs");
         actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);

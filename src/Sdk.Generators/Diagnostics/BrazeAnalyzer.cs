@@ -67,7 +67,7 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
             count++;
             var location = MemberLocation(property, context);
             var c = TypeClassifier.Classify(property.Type);
-            if (c.Kind == ValueKind.Unsupported)
+            if (c.Kind == ValueKind.Unsupported || (c.IsDictionary && isUser))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnsupportedType, location, property.Name, property.Type.ToDisplayString()));
             }

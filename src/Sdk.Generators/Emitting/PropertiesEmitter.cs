@@ -86,7 +86,17 @@ internal static class PropertiesEmitter
             var m = model.Members[i];
             var v = $"v{i}";
             OpenValue(w, m, v);
-            if (m.IsCollection)
+            if (m.IsDictionary)
+            {
+                w.Line($"writer.WriteStartObject(s_name{i});");
+                w.Open($"foreach (var kv{i} in {v})");
+                w.Line($"writer.WritePropertyName(kv{i}.Key);");
+                w.Line($"var e{i} = kv{i}.Value;");
+                WriteValue(w, m, $"e{i}", inArray: true, name: null);
+                w.Close();
+                w.Line("writer.WriteEndObject();");
+            }
+            else if (m.IsCollection)
             {
                 w.Line($"writer.WriteStartArray(s_name{i});");
                 OpenLoop(w, m, v, $"e{i}");
@@ -219,7 +229,7 @@ internal static class PropertiesEmitter
             w.Close();
         }
 
-        if (model.Members.Any(m => m.Kind == ValueKind.Nested))
+        if (model.Members.Any(m => m.Kind == ValueKind.Nested || m.IsDictionary))
         {
             w.Line($"var nestedUsage = usage == {Usage}.NestedAttribute ? {Usage}.NestedAttribute : {Usage}.NestedProperty;");
         }
@@ -227,7 +237,7 @@ internal static class PropertiesEmitter
         for (var i = 0; i < model.Members.Count; i++)
         {
             var m = model.Members[i];
-            if (!NeedsValueCheck(m))
+            if (!NeedsValueCheck(m) && !m.IsDictionary)
             {
                 continue;
             }
@@ -235,7 +245,37 @@ internal static class PropertiesEmitter
             var v = $"v{i}";
             OpenValue(w, m, v);
             w.Line($"context.Push({Literal(m.WireName)});");
-            if (m.IsCollection)
+            if (m.IsDictionary)
+            {
+                w.Open($"foreach (var kv{i} in {v})");
+                w.Line($"context.Push(kv{i}.Key);");
+                w.Line($"{Rules}.PropertyName(context, kv{i}.Key, nestedUsage);");
+                if (!m.IsValueType)
+                {
+                    w.Open($"if (kv{i}.Value is null && nestedUsage == {Usage}.NestedAttribute)");
+                    w.Line("global::Braze.Validation.AttributeRules.NullInNestedAttribute(context);");
+                    w.Close();
+                }
+
+                if (NeedsValueCheck(m))
+                {
+                    w.Line($"var e{i} = kv{i}.Value;");
+                    if (!m.IsValueType)
+                    {
+                        w.Open($"if (e{i} is not null)");
+                    }
+
+                    CheckValue(w, m, $"e{i}", inArray: false);
+                    if (!m.IsValueType)
+                    {
+                        w.Close();
+                    }
+                }
+
+                w.Line("context.Pop();");
+                w.Close();
+            }
+            else if (m.IsCollection)
             {
                 if (m.Shape != CollectionShape.Indexed)
                 {
@@ -265,7 +305,7 @@ internal static class PropertiesEmitter
             w.Close();
         }
 
-        var hasNested = model.Members.Any(m => m.IsCollection || m.Kind == ValueKind.Nested) ? "true" : "false";
+        var hasNested = model.Members.Any(m => m.IsCollection || m.IsDictionary || m.Kind == ValueKind.Nested) ? "true" : "false";
         w.Line($"global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, {model.Members.Count.ToString(CultureInfo.InvariantCulture)}, {hasNested});");
         w.Close();
     }

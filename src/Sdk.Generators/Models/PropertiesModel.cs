@@ -47,6 +47,7 @@ internal sealed record MemberModel(
     string WireName,
     ValueKind Kind,
     bool IsCollection,
+    bool IsDictionary,
     CollectionShape Shape,
     bool IsNullable,
     bool IsValueType,

@@ -44,7 +44,7 @@ internal static class PropertiesParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             var c = TypeClassifier.Classify(property.Type);
-            if (c.Kind == ValueKind.Unsupported || (c.IsCollection && c.IsTime))
+            if (c.Kind == ValueKind.Unsupported || (c.IsCollection && c.IsTime) || (c.IsDictionary && kind == PropertiesKind.UserAttributes))
             {
                 return null;
             }
@@ -66,6 +66,7 @@ internal static class PropertiesParser
                 wire,
                 c.Kind,
                 c.IsCollection,
+                c.IsDictionary,
                 Shape(property.Type, c.IsCollection),
                 c.IsNullable,
                 c.ValueType.IsValueType,

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 namespace Braze.Generators.Parsing;
 
 /// <summary>What a member type becomes on the wire. Shared by the generator and the analyzer, so they never disagree.</summary>
-internal readonly record struct Classification(ValueKind Kind, bool IsCollection, bool IsNullable, ITypeSymbol ValueType)
+internal readonly record struct Classification(ValueKind Kind, bool IsCollection, bool IsNullable, ITypeSymbol ValueType, bool IsDictionary = false)
 {
     public bool IsTime => Kind is ValueKind.DateTimeOffset or ValueKind.DateTime or ValueKind.DateOnly;
 }
@@ -41,6 +41,12 @@ internal static class TypeClassifier
         if (scalar != ValueKind.Unsupported)
         {
             return new Classification(scalar, false, nullable, type);
+        }
+
+        if (DictionaryValueType(type) is { } dictionaryValue)
+        {
+            var valueKind = dictionaryValue is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } ? ValueKind.Unsupported : Scalar(dictionaryValue);
+            return new Classification(valueKind, false, nullable, dictionaryValue, IsDictionary: true);
         }
 
         if (ElementType(type) is { } element)
@@ -96,6 +102,27 @@ internal static class TypeClassifier
         }
 
         return ValueKind.Unsupported;
+    }
+
+    /// <summary>The value type of a string-keyed dictionary (<c>IReadOnlyDictionary&lt;string, T&gt;</c> or <c>IDictionary&lt;string, T&gt;</c>), or null.</summary>
+    private static ITypeSymbol? DictionaryValueType(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        foreach (var i in named.AllInterfaces.Add(named))
+        {
+            var definition = i.OriginalDefinition.ToDisplayString();
+            if (definition is "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>" or "System.Collections.Generic.IDictionary<TKey, TValue>"
+                && i.TypeArguments[0].SpecialType == SpecialType.System_String)
+            {
+                return i.TypeArguments[1];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The element type of an array or of a type implementing <c>IEnumerable&lt;T&gt;</c> (not string, not dictionaries).</summary>

@@ -24,7 +24,8 @@ public partial record RentedMovie(
     int[] Scores,
     [property: BrazeProperty("studio_name")] string Studio,
     [property: BrazeIgnore] string Secret,
-    Cast? Lead);
+    Cast? Lead,
+    Dictionary<string, int>? Ratings = null);
 
 [BrazeObject]
 public partial record Cast(string Name, int Age);

@@ -48,9 +48,10 @@ public class RuntimeTests
         from hasLead in Gen.Bool
         from leadName in Gen.String[0, 10]
         from age in Gen.Int
+        from ratings in Gen.Dictionary(Gen.String[1, 8], Gen.Int)[0, 3].Null()
         select new RentedMovie(movie, director, price, rank, views, rating, rewatch,
             new DateTimeOffset(year, 5, 1, 12, 30, 15, 123, TimeSpan.FromHours(2)), year % 2 == 0 ? new DateOnly(year, 1, 2) : null,
-            format, id, genres, scores, studio, "secret", hasLead ? new Cast(leadName, age) : null);
+            format, id, genres, scores, studio, "secret", hasLead ? new Cast(leadName, age) : null, ratings);
 
     [Fact]
     public void Generated_json_equals_system_text_json_for_the_same_record()
@@ -99,6 +100,10 @@ public class RuntimeTests
         Assert.Contains(("events[0].properties.genres[1]", ValidationCodes.StringTooLong), errors);
         Assert.Contains(("events[0].properties.lead.name", ValidationCodes.StringTooLong), errors);
 
+        var badKey = new TrackRequest().Add((movie with { Movie = "m", Rating = 1, Format = Format.Streaming, Genres = [], Lead = null, Ratings = new() { ["$x"] = 1 } })
+            .ToEvent(UserId.External("u"), DateTimeOffset.UtcNow)).Validate();
+        Assert.Equal(("events[0].properties.ratings.$x", ValidationCodes.NameLeadingDollar), badKey.Errors.Select(e => (e.Path, e.Code)).Single());
+
         // Used as purchase properties, "price" is reserved.
         var asPurchase = new TrackRequest().Add(new Purchase(UserId.External("u"), "p", "USD", 1m, DateTimeOffset.UtcNow, movie with { Movie = "m", Rating = 1, Format = Format.Streaming, Genres = [], Lead = null })).Validate();
         Assert.Equal(("purchases[0].properties.price", ValidationCodes.NameReserved), asPurchase.Errors.Select(e => (e.Path, e.Code)).Single());
@@ -108,7 +113,7 @@ public class RuntimeTests
     public void Writing_a_generated_event_allocates_nothing()
     {
         var movie = new RentedMovie("The Sad Egg", "Dan", 4.99m, 1, 7, 4.5, true, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), new DateOnly(2024, 6, 1),
-            Format.Streaming, Guid.Empty, ["drama", "noir"], [1, 2], "Studio", "secret", new Cast("Ann", 40));
+            Format.Streaming, Guid.Empty, ["drama", "noir"], [1, 2], "Studio", "secret", new Cast("Ann", 40), new Dictionary<string, int> { ["imdb"] = 7 });
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var writer = new Utf8JsonWriter(buffer);
         IBrazeProperties properties = movie;

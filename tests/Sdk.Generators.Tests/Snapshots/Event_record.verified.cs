@@ -23,6 +23,8 @@ partial record RentedMovie : global::Braze.IBrazeEvent
     private static readonly global::System.Text.Json.JsonEncodedText s_name14 = global::System.Text.Json.JsonEncodedText.Encode("formats");
     private static readonly global::System.Text.Json.JsonEncodedText s_name15 = global::System.Text.Json.JsonEncodedText.Encode("studio_name");
     private static readonly global::System.Text.Json.JsonEncodedText s_name16 = global::System.Text.Json.JsonEncodedText.Encode("lead");
+    private static readonly global::System.Text.Json.JsonEncodedText s_name17 = global::System.Text.Json.JsonEncodedText.Encode("ratings");
+    private static readonly global::System.Text.Json.JsonEncodedText s_name18 = global::System.Text.Json.JsonEncodedText.Encode("labels");
 
     /// <summary>The Braze event name.</summary>
     public const string EventName = "rented_movie";
@@ -132,6 +134,33 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             writer.WritePropertyName(s_name16);
             ((global::Braze.IBrazeProperties)v16).WriteTo(writer, context);
         }
+        if (this.Ratings is { } v17)
+        {
+            writer.WriteStartObject(s_name17);
+            foreach (var kv17 in v17)
+            {
+                writer.WritePropertyName(kv17.Key);
+                var e17 = kv17.Value;
+                writer.WriteNumberValue(e17);
+            }
+            writer.WriteEndObject();
+        }
+        if (this.Labels is { } v18)
+        {
+            writer.WriteStartObject(s_name18);
+            foreach (var kv18 in v18)
+            {
+                writer.WritePropertyName(kv18.Key);
+                var e18 = kv18.Value;
+                if (e18 is null)
+                {
+                    writer.WriteNullValue();
+                    continue;
+                }
+                writer.WriteStringValue(e18);
+            }
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 
@@ -233,6 +262,37 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             ((global::Braze.IBrazeProperties)v16).Validate(context, nestedUsage);
             context.Pop();
         }
-        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 17, true);
+        if (this.Ratings is { } v17)
+        {
+            context.Push("ratings");
+            foreach (var kv17 in v17)
+            {
+                context.Push(kv17.Key);
+                global::Braze.Validation.BrazeRules.PropertyName(context, kv17.Key, nestedUsage);
+                context.Pop();
+            }
+            context.Pop();
+        }
+        if (this.Labels is { } v18)
+        {
+            context.Push("labels");
+            foreach (var kv18 in v18)
+            {
+                context.Push(kv18.Key);
+                global::Braze.Validation.BrazeRules.PropertyName(context, kv18.Key, nestedUsage);
+                if (kv18.Value is null && nestedUsage == global::Braze.Validation.PropertiesUsage.NestedAttribute)
+                {
+                    global::Braze.Validation.AttributeRules.NullInNestedAttribute(context);
+                }
+                var e18 = kv18.Value;
+                if (e18 is not null)
+                {
+                    global::Braze.Validation.BrazeRules.StringOrTimeValue(context, e18);
+                }
+                context.Pop();
+            }
+            context.Pop();
+        }
+        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 19, true);
     }
 }
