@@ -68,3 +68,16 @@ public sealed class BrazePropertyAttribute(string name) : Attribute
 /// <summary>The member is not sent.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter, Inherited = false)]
 public sealed class BrazeIgnoreAttribute : Attribute;
+
+/// <summary>
+/// The naming policy of every Braze payload type in the assembly that does not set its own
+/// (<c>[assembly: BrazeNamingPolicy(BrazeNamingPolicy.CamelCase)]</c>). A marker's <c>NamingPolicy</c> wins; without
+/// either, names are snake_case.
+/// </summary>
+/// <param name="policy">The policy.</param>
+[AttributeUsage(AttributeTargets.Assembly, Inherited = false)]
+public sealed class BrazeNamingPolicyAttribute(BrazeNamingPolicy policy) : Attribute
+{
+    /// <summary>The policy.</summary>
+    public BrazeNamingPolicy Policy { get; } = policy;
+}

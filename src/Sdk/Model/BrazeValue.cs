@@ -77,6 +77,15 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     /// <summary>The elements, for <see cref="BrazeValueKind.Array"/>.</summary>
     public IReadOnlyList<BrazeValue>? AsArray => Kind == BrazeValueKind.Array ? (BrazeValue[]?)_ref : null;
 
+    /// <summary>The number as a double, for <see cref="BrazeValueKind.Integer"/>, <see cref="BrazeValueKind.Float"/> and <see cref="BrazeValueKind.Decimal"/>.</summary>
+    public double? AsDouble => Kind switch
+    {
+        BrazeValueKind.Integer => _long,
+        BrazeValueKind.Float => _double,
+        BrazeValueKind.Decimal => (double)_decimal,
+        _ => null,
+    };
+
     /// <summary>The nested object, for <see cref="BrazeValueKind.Object"/>.</summary>
     public IBrazeProperties? AsObject => Kind == BrazeValueKind.Object ? (IBrazeProperties?)_ref : null;
 

@@ -28,7 +28,7 @@ public static class AttributeRules
             case BrazeValueKind.Integer or BrazeValueKind.Decimal or BrazeValueKind.Boolean:
                 return true;
             case BrazeValueKind.Float:
-                return BrazeRules.Number(context, double.Parse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+                return BrazeRules.Number(context, value.AsDouble!.Value);
             case BrazeValueKind.Liquid:
                 value.Validate(context, PropertiesUsage.NestedAttribute);
                 return true;
