@@ -92,10 +92,20 @@ public class GeneratorTests
         Assert.Empty(result.Results.Single().GeneratedSources);
     }
 
+    private const string EveryKind = """
+        using System;
+        using Braze;
+        namespace Demo;
+        [BrazePurchase] public partial record PopcornPurchase(string Size, bool Butter);
+        [BrazeContext] public partial record WelcomeContext(string CouponCode, DateTimeOffset ExpiresAt);
+        [BrazeTriggerProperties] public partial record OrderTrigger(string OrderId, decimal Total);
+        [BrazeUserAttributes] public partial record MemberProfile(bool VipMember, int LoyaltyPoints, Cast? Favorite);
+        """;
+
     [Fact]
     public void Every_step_is_cached_on_an_unrelated_edit_and_on_a_same_text_edit()
     {
-        var compilation = GeneratorHarness.Compile(Event);
+        var compilation = GeneratorHarness.Compile(Event, EveryKind);
         GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create([new BrazeGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGenerators(compilation);
@@ -111,11 +121,12 @@ public class GeneratorTests
     private static void AssertCached(GeneratorDriverRunResult run)
     {
         var steps = run.Results.Single().TrackedSteps;
-        foreach (var name in new[] { TrackingNames.Events, TrackingNames.Objects })
+        foreach (var name in TrackingNames.All)
         {
             Assert.True(steps.ContainsKey(name), $"step {name} not tracked");
             foreach (var step in steps[name])
             {
+                Assert.NotEmpty(step.Outputs);
                 foreach (var (value, reason) in step.Outputs)
                 {
                     Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {reason}");
@@ -165,13 +176,37 @@ public class UserAttributesGeneratorTests
     }
 
     [Fact]
-    public async Task BRZ0010_and_BRZ0011_on_user_attribute_records()
+    public async Task BRZ0010_standard_field_with_another_type_and_BRZ0011_identifier()
     {
         var diagnostics = await GeneratorHarness.AnalyzeAsync("""
-            using Braze;
-            [BrazeUserAttributes] public partial record Profile(string Country, string ExternalId, int Points);
+            using System; using Braze;
+            [BrazeUserAttributes] public partial record Profile(int Country, string FirstName, DateOnly? Dob, string ExternalId, int Points);
             """);
         Assert.Equal(["BRZ0010", "BRZ0011"], diagnostics.Select(d => d.Id).Order());
-        Assert.Contains("SetCountry", diagnostics.Single(d => d.Id == "BRZ0010").GetMessage(), StringComparison.Ordinal);
+        var standard = diagnostics.Single(d => d.Id == "BRZ0010");
+        Assert.Equal("Country", standard.Location.SourceTree!.GetText().ToString(standard.Location.SourceSpan));
+        Assert.Equal("Member 'Country' becomes 'country', Braze's standard profile field, but has type 'int' (the field takes string)", standard.GetMessage());
+        var identifier = diagnostics.Single(d => d.Id == "BRZ0011");
+        Assert.Equal("ExternalId", identifier.Location.SourceTree!.GetText().ToString(identifier.Location.SourceSpan));
+        Assert.Contains("'external_id'", identifier.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_standard_field_of_its_own_type_is_left_to_the_builders_standard_setter()
+    {
+        var (result, output, _) = GeneratorHarness.Run("""
+            using System; using Braze;
+            namespace Demo;
+            [BrazeUserAttributes] public partial record Profile(string FirstName, DateOnly? Dob, Gender Gender, int Points);
+            public static class Use
+            {
+                public static Profile.UpdateBuilder Build() => Profile.Update(UserId.External("u")).SetFirstName("Ann").SetDateOfBirth(new DateOnly(1990, 1, 2)).SetGender(Gender.Female).SetPoints(3);
+            }
+            """);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var source = result.Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("SetPoints", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"first_name\"", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"dob\"", source, StringComparison.Ordinal);
     }
 }

@@ -44,13 +44,17 @@ internal static class Descriptors
         "Member '{0}' is a DateTime; a value of kind Unspecified fails validation at run time, prefer DateTimeOffset",
         "A DateTime of kind Unspecified has no time zone. The SDK rejects it unless AssumeUtcForUnspecifiedDateTime is set; DateTimeOffset is unambiguous.", DiagnosticSeverity.Warning);
 
-    public static readonly DiagnosticDescriptor StandardField = Create("BRZ0010", "Custom attribute named like a standard profile field",
-        "Member '{0}' becomes '{1}', which is Braze's standard field; use the builder's typed Set{2} method instead of a custom attribute",
-        "Any attribute key that is a Braze profile field sets that field, with its own type and format. The builder already has typed setters for standard fields.", DiagnosticSeverity.Error);
+    public static readonly DiagnosticDescriptor StandardField = Create("BRZ0010", "Custom attribute named like a standard profile field with another type",
+        "Member '{0}' becomes '{1}', Braze's standard profile field, but has type '{2}' (the field takes {3})",
+        "Any attribute key that is a Braze profile field sets that field, with its own type and format. A member of the field's type is set through the builder's typed standard method (SetFirstName, SetDateOfBirth, ...); any other type is an error. Rename the member or map it with [BrazeProperty] to a custom attribute name.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor IdentifierField = Create("BRZ0011", "Identifier or push token field on a user attributes record",
         "Member '{0}' becomes '{1}', which identifies the user or imports push tokens; it cannot be an attribute and is forbidden in a Canvas User Update step",
         "Identifiers come from the UserId given to Update(user); push token import and control flags are not attributes.", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedDeclaration = Create("BRZ0012", "Braze payload type cannot be generated",
+        "'{0}' cannot be a Braze payload type: {1}",
+        "The generator writes one non-generic partial declaration per payload type. Generic types (or types nested in generic types), static classes and types with more than one Braze marker attribute are not supported.", DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity)
         => new(id, title, message, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpRoot + id + ".md");

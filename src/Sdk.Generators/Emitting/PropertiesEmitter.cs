@@ -39,21 +39,21 @@ internal static class PropertiesEmitter
         {
             case PropertiesKind.Event:
                 w.Line("/// <summary>The Braze event name.</summary>");
-                w.Line($"public const string EventName = {Literal(model.EventName!)};");
+                w.Line($"public {model.New("EventName")}const string EventName = {Literal(model.EventName!)};");
                 w.Line();
                 w.Line("/// <inheritdoc />");
                 w.Line("string global::Braze.IBrazeEvent.BrazeEventName => EventName;");
                 w.Line();
                 w.Line("/// <summary>This event for <paramref name=\"user\"/> at <paramref name=\"time\"/>.</summary>");
-                w.Line("public global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);");
+                w.Line($"public {model.New("ToEvent")}global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);");
                 w.Line();
                 w.Line("/// <summary>This event in a Canvas User Update step (no identifier; the time may be Liquid).</summary>");
-                w.Line("public global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);");
+                w.Line($"public {model.New("ToUserUpdateStepEvent")}global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);");
                 w.Line();
                 break;
             case PropertiesKind.Purchase:
                 w.Line("/// <summary>A purchase of <paramref name=\"productId\"/> with these properties.</summary>");
-                w.Line("public global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
+                w.Line($"public {model.New("ToPurchase")}global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
                 w.Line("    => new global::Braze.Purchase(user, productId, currency, price, time, this) { Quantity = quantity };");
                 w.Line();
                 break;
@@ -61,7 +61,7 @@ internal static class PropertiesEmitter
             case PropertiesKind.TriggerProperties:
                 var root = model.Kind == PropertiesKind.Context ? "context" : "api_trigger_properties";
                 w.Line($"/// <summary>Liquid references to these properties, for message bodies and User Update steps (<c>{{{{{root}.${{name}}}}}}</c>).</summary>");
-                w.Open("public static class Liquid");
+                w.Open($"public {model.New("Liquid")}static class Liquid");
                 foreach (var m in model.Members)
                 {
                     w.Line($"/// <summary><c>{{{{{root}.${{{m.WireName}}}}}}}</c></summary>");
@@ -79,7 +79,7 @@ internal static class PropertiesEmitter
     private static void EmitWriteTo(SourceWriter w, PropertiesModel model)
     {
         w.Line("/// <inheritdoc />");
-        w.Open("public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)");
+        w.Open($"public {model.New("WriteTo")}void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)");
         w.Line("writer.WriteStartObject();");
         for (var i = 0; i < model.Members.Count; i++)
         {
@@ -174,7 +174,7 @@ internal static class PropertiesEmitter
                 w.Line(name is null ? $"writer.WriteStringValue({v}.OriginalString);" : $"writer.WriteString({prop}{v}.OriginalString);");
                 break;
             case ValueKind.Enum:
-                var text = $"{v} switch {{ {string.Join(", ", m.EnumValues.Select(e => $"{m.TypeName}.{e.Member} => {Literal(e.Wire)}"))}, _ => throw new global::System.InvalidOperationException(\"Undefined {m.TypeName.Replace("global::", string.Empty)} value; validate first.\") }}";
+                var text = EnumSwitch(m, v, $"throw new global::System.InvalidOperationException(\"Undefined {m.TypeName.Replace("global::", string.Empty)} value; validate first.\")");
                 w.Line(name is null ? $"writer.WriteStringValue({text});" : $"writer.WriteString({prop}{text});");
                 break;
             case ValueKind.DateTimeOffset:
@@ -201,7 +201,7 @@ internal static class PropertiesEmitter
     private static void EmitValidate(SourceWriter w, PropertiesModel model)
     {
         w.Line("/// <inheritdoc />");
-        w.Open($"public void Validate(global::Braze.Validation.ValidationContext context, {Usage} usage)");
+        w.Open($"public {model.New("Validate")}void Validate(global::Braze.Validation.ValidationContext context, {Usage} usage)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
 
         // Names are checked at compile time for the declared use; these are the ones another use could reject.
@@ -349,9 +349,18 @@ internal static class PropertiesEmitter
                 break;
             case ValueKind.Enum:
                 var defined = string.Join(" or ", m.EnumValues.Select(e => $"{m.TypeName}.{e.Member}"));
-                w.Open(defined.Length == 0 ? "if (true)" : $"if ({v} is not ({defined}))");
-                w.Line($"context.Report(global::Braze.Validation.ValidationCodes.InvalidType, \"The value is not a defined member of {m.TypeName.Replace("global::", string.Empty)}.\");");
-                w.Close();
+                var report = $"context.Report(global::Braze.Validation.ValidationCodes.InvalidType, \"The value is not a defined member of {m.TypeName.Replace("global::", string.Empty)}.\");";
+                if (defined.Length == 0)
+                {
+                    w.Line(report);
+                }
+                else
+                {
+                    w.Open($"if ({v} is not ({defined}))");
+                    w.Line(report);
+                    w.Close();
+                }
+
                 break;
             case ValueKind.Nested:
                 w.Line($"((global::Braze.IBrazeProperties){v}).Validate(context, nestedUsage);");
@@ -363,6 +372,12 @@ internal static class PropertiesEmitter
             w.Close();
         }
     }
+
+    /// <summary>A switch expression from the enum value <paramref name="v"/> to its wire string; undefined values evaluate <paramref name="otherwise"/>.</summary>
+    internal static string EnumSwitch(MemberModel m, string v, string otherwise)
+        => m.EnumValues.Count == 0
+            ? $"(string)({v} switch {{ _ => {otherwise} }})"
+            : $"{v} switch {{ {string.Concat(m.EnumValues.Select(e => $"{m.TypeName}.{e.Member} => {Literal(e.Wire)}, "))}_ => {otherwise} }}";
 
     internal static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 }

@@ -1,4 +1,3 @@
-using System.Linq;
 using Braze.Generators.Models;
 
 namespace Braze.Generators.Emitting;
@@ -15,14 +14,14 @@ internal static class UserAttributesEmitter
         var w = new SourceWriter();
         w.OpenType(model);
         w.Line("/// <summary>Changes to the profile of <paramref name=\"user\"/>; pass the builder to <c>TrackAsync</c>.</summary>");
-        w.Line("public static UpdateBuilder Update(global::Braze.UserId user) => new UpdateBuilder(new global::Braze.AttributesUpdate(user));");
+        w.Line($"public {model.New("Update")}static UpdateBuilder Update(global::Braze.UserId user) => new UpdateBuilder(new global::Braze.AttributesUpdate(user));");
         w.Line();
         w.Line("/// <summary>The same builder for a Canvas User Update step: no identifier, values may be Liquid; render it with <c>ToJson()</c>.</summary>");
-        w.Line("public static UpdateBuilder UserUpdateStep() => new UpdateBuilder(global::Braze.AttributesUpdate.ForUserUpdateStep());");
+        w.Line($"public {model.New("UserUpdateStep")}static UpdateBuilder UserUpdateStep() => new UpdateBuilder(global::Braze.AttributesUpdate.ForUserUpdateStep());");
         w.Line();
         w.Line($"/// <summary>Typed changes to the custom attributes of <see cref=\"{model.TypeName}\"/>, and the standard fields.</summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Braze.Sdk.Generators\", \"1.0.0\")]");
-        w.Open("public sealed class UpdateBuilder : global::Braze.UserUpdateBuilder<UpdateBuilder>");
+        w.Open($"public {model.New("UpdateBuilder")}sealed class UpdateBuilder : global::Braze.UserUpdateBuilder<UpdateBuilder>");
         w.Line("internal UpdateBuilder(global::Braze.AttributesUpdate attributes)");
         w.Line("    : base(attributes)");
         w.Open("");
@@ -96,7 +95,7 @@ internal static class UserAttributesEmitter
     /// <summary>The <c>BrazeValue</c> expression for a value of the member's type.</summary>
     private static string Value(MemberModel m, string v) => m.Kind switch
     {
-        ValueKind.Enum => $"global::Braze.BrazeValue.From({v} switch {{ {string.Join(", ", m.EnumValues.Select(e => $"{m.TypeName}.{e.Member} => {PropertiesEmitter.Literal(e.Wire)}"))}, _ => throw new global::System.ArgumentOutOfRangeException(nameof({v})) }})",
+        ValueKind.Enum => $"global::Braze.BrazeValue.From({PropertiesEmitter.EnumSwitch(m, v, $"throw new global::System.ArgumentOutOfRangeException(nameof({v}))")})",
         ValueKind.Guid => $"global::Braze.BrazeValue.From({v}.ToString(\"D\"))",
         ValueKind.Uri => $"global::Braze.BrazeValue.From({v}.OriginalString)",
         ValueKind.Integer => $"global::Braze.BrazeValue.From((long){v})",

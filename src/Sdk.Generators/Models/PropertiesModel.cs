@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Braze.Generators.Models;
 
 /// <summary>Which attribute marked the type.</summary>
@@ -66,7 +68,11 @@ internal sealed record PropertiesModel(
     EquatableArray<ContainingType> Parents,
     PropertiesKind Kind,
     string? EventName,
-    EquatableArray<MemberModel> Members)
+    EquatableArray<MemberModel> Members,
+    EquatableArray<string> HiddenMembers)
 {
+    /// <summary><c>"new "</c> when a base type already has an accessible member named <paramref name="member"/>.</summary>
+    public string New(string member) => HiddenMembers.Contains(member) ? "new " : string.Empty;
+
     public string HintName => FullName.Replace("global::", string.Empty).Replace('<', '_').Replace('>', '_') + ".Braze.g.cs";
 }

@@ -69,8 +69,32 @@ internal static class NameRules
         "email_click_tracking_disabled", "date_of_first_session", "date_of_last_session", "marked_email_as_spam_at", "facebook", "twitter",
     ];
 
+    /// <summary>
+    /// The standard field <paramref name="wire"/>, with the member type the builder's typed setter takes, or null when
+    /// it is not a standard field. Fields without a typed setter have no matching type.
+    /// </summary>
+    public static StandardField? StandardFieldType(string wire)
+    {
+        switch (wire)
+        {
+            case "first_name" or "last_name" or "home_city" or "email" or "phone" or "country" or "language" or "time_zone":
+                return new StandardField("string", "string");
+            case "dob":
+                return new StandardField("global::System.DateOnly", "DateOnly");
+            case "gender":
+                return new StandardField("global::Braze.Gender", "Braze.Gender");
+            case "email_subscribe" or "push_subscribe":
+                return new StandardField("global::Braze.SubscriptionState", "Braze.SubscriptionState");
+            default:
+                return StandardFields.Contains(wire) ? new StandardField(null, "no custom attribute type: set it through the builder's standard methods") : null;
+        }
+    }
+
     /// <summary>Fields that identify the user or import push tokens: not attributes, and never allowed in a User Update step.</summary>
     public static readonly string[] IdentifierFields = ["external_id", "user_alias", "braze_id", "alias_name", "alias_label", "push_tokens", "push_token_import", "_update_existing_only", "_merge_objects"];
 
     public static bool IsReserved(string name, bool purchase) => (purchase ? ReservedPurchase : ReservedEvent).Contains(name);
 }
+
+/// <summary>A standard profile field: the fully qualified type its typed setter takes (null: none) and how to show it.</summary>
+internal sealed record StandardField(string? TypeName, string Display);

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Braze.Generators.Diagnostics;
 using Braze.Generators.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -14,6 +15,9 @@ namespace Braze.Generators.Parsing;
 /// </summary>
 internal static class PropertiesParser
 {
+    /// <summary>Members the generated code declares; a base type's accessible member of the same name needs <c>new</c>.</summary>
+    private static readonly string[] GeneratedNames = ["WriteTo", "Validate", "EventName", "ToEvent", "ToUserUpdateStepEvent", "ToPurchase", "Liquid", "Update", "UserUpdateStep", "UpdateBuilder"];
+
     public static PropertiesModel? Parse(GeneratorAttributeSyntaxContext context, PropertiesKind kind, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
@@ -21,47 +25,22 @@ internal static class PropertiesParser
             return null;
         }
 
-        if (!IsPartial(type, cancellationToken) || type.IsGenericType || type.IsStatic)
+        // The analyzer reports exactly these problems; any error means no code (it would not compile or not be valid).
+        var marker = context.Attributes[0];
+        var problems = new List<Problem>();
+        var members = PayloadChecker.Walk(type, marker, kind, problems, cancellationToken);
+        if (problems.Any(p => p.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
             return null;
         }
 
-        var marker = context.Attributes[0];
-        string? eventName = null;
-        if (kind == PropertiesKind.Event)
+        var eventName = kind == PropertiesKind.Event ? marker.ConstructorArguments[0].Value as string : null;
+        var policy = TypeClassifier.NamingPolicy(marker, type.ContainingAssembly);
+        var models = new List<MemberModel>(members.Count);
+        foreach (var (property, c, wire) in members)
         {
-            eventName = marker.ConstructorArguments.Length == 1 ? marker.ConstructorArguments[0].Value as string : null;
-            if (string.IsNullOrEmpty(eventName) || NameRules.Length(eventName!) > NameRules.MaxLength)
-            {
-                return null;
-            }
-        }
-
-        var policy = TypeClassifier.NamingPolicy(marker);
-        var members = new List<MemberModel>();
-        var names = new HashSet<string>();
-        foreach (var property in TypeClassifier.Members(type))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var c = TypeClassifier.Classify(property.Type);
-            if (c.Kind == ValueKind.Unsupported || (c.IsCollection && c.IsTime) || (c.IsDictionary && kind == PropertiesKind.UserAttributes))
-            {
-                return null;
-            }
-
-            var wire = TypeClassifier.WireName(property, policy);
-            if (NameRules.Problem(wire, kind == PropertiesKind.Purchase, kind == PropertiesKind.Object) is not null
-                || (kind is PropertiesKind.Event or PropertiesKind.Purchase && NameRules.IsReserved(wire, kind == PropertiesKind.Purchase))
-                || (kind == PropertiesKind.UserAttributes && (NameRules.StandardFields.Contains(wire) || NameRules.IdentifierFields.Contains(wire)))
-                || !names.Add(wire))
-            {
-                return null;
-            }
-
-            var enumValues = c.Kind == ValueKind.Enum
-                ? c.ValueType.GetMembers().OfType<IFieldSymbol>().Where(f => f.IsConst).Select(f => new EnumValue(f.Name, EnumWireName(f, policy)))
-                : Enumerable.Empty<EnumValue>();
-            members.Add(new MemberModel(
+            var enumValues = c.Kind == ValueKind.Enum ? EnumValues(c.ValueType, policy) : Enumerable.Empty<EnumValue>();
+            models.Add(new MemberModel(
                 property.Name,
                 wire,
                 c.Kind,
@@ -72,11 +51,6 @@ internal static class PropertiesParser
                 c.ValueType.IsValueType,
                 c.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 EquatableArray.From(enumValues)));
-        }
-
-        if (members.Count > NameRules.MaxProperties)
-        {
-            return null;
         }
 
         var parents = new List<ContainingType>();
@@ -93,7 +67,57 @@ internal static class PropertiesParser
             EquatableArray.From(parents),
             kind,
             eventName,
-            EquatableArray.From(members));
+            EquatableArray.From(models),
+            EquatableArray.From(HiddenNames(type).Distinct()));
+    }
+
+    /// <summary>The generated member names that an accessible member of a base type already has.</summary>
+    private static IEnumerable<string> HiddenNames(INamedTypeSymbol type)
+    {
+        for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+        {
+            // A marked base type gets its members from this generator: they are not in the compilation yet.
+            foreach (var a in t.GetAttributes())
+            {
+                if (PayloadChecker.KindOf(a.AttributeClass) is { } baseKind)
+                {
+                    foreach (var name in GeneratedFor(baseKind))
+                    {
+                        yield return name;
+                    }
+                }
+            }
+
+            foreach (var name in GeneratedNames)
+            {
+                if (t.GetMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private) || t.GetTypeMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private))
+                {
+                    yield return name;
+                }
+            }
+        }
+    }
+
+    private static string[] GeneratedFor(PropertiesKind kind) => kind switch
+    {
+        PropertiesKind.Event => ["WriteTo", "Validate", "EventName", "ToEvent", "ToUserUpdateStepEvent"],
+        PropertiesKind.Purchase => ["WriteTo", "Validate", "ToPurchase"],
+        PropertiesKind.Context or PropertiesKind.TriggerProperties => ["WriteTo", "Validate", "Liquid"],
+        PropertiesKind.UserAttributes => ["Update", "UserUpdateStep", "UpdateBuilder"],
+        _ => ["WriteTo", "Validate"],
+    };
+
+    /// <summary>The enum's values with their wire names, one per distinct value (aliases of a value share its first name).</summary>
+    private static IEnumerable<EnumValue> EnumValues(ITypeSymbol enumType, int policy)
+    {
+        var seen = new HashSet<object?>();
+        foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
+        {
+            if (field.HasConstantValue && seen.Add(field.ConstantValue))
+            {
+                yield return new EnumValue(field.Name, EnumWireName(field, policy));
+            }
+        }
     }
 
     /// <summary>Enum members are sent as strings: <c>[BrazeProperty]</c> on the member, else the naming policy.</summary>

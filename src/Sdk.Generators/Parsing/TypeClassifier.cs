@@ -153,12 +153,44 @@ internal static class TypeClassifier
     public static bool IsMarked(ITypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass is { } c && MarkerAttributes.Contains(c.ToDisplayString()));
 
-    /// <summary>The public instance properties that are sent, in declaration order.</summary>
+    /// <summary>
+    /// The public instance properties that are sent: inherited ones first (from the farthest base type), then the
+    /// type's own, each in declaration order; an override or a hiding member replaces the base member of its name.
+    /// </summary>
     public static System.Collections.Generic.IEnumerable<IPropertySymbol> Members(INamedTypeSymbol type)
-        => type.GetMembers().OfType<IPropertySymbol>()
-            .Where(p => p.DeclaredAccessibility == Accessibility.Public && !p.IsStatic && !p.IsIndexer && p.GetMethod is not null
-                && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeIgnoreAttribute")
-                && !ParameterAttribute(p, "Braze.BrazeIgnoreAttribute"));
+    {
+        var chain = new System.Collections.Generic.List<INamedTypeSymbol>();
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object && t.SpecialType != SpecialType.System_ValueType; t = t.BaseType)
+        {
+            chain.Insert(0, t);
+        }
+
+        var byName = new System.Collections.Generic.Dictionary<string, int>();
+        var members = new System.Collections.Generic.List<IPropertySymbol>();
+        foreach (var t in chain)
+        {
+            foreach (var p in t.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (p.DeclaredAccessibility != Accessibility.Public || p.IsStatic || p.IsIndexer || p.GetMethod is null)
+                {
+                    continue;
+                }
+
+                if (byName.TryGetValue(p.Name, out var index))
+                {
+                    members[index] = p;
+                }
+                else
+                {
+                    byName[p.Name] = members.Count;
+                    members.Add(p);
+                }
+            }
+        }
+
+        return members.Where(p => !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeIgnoreAttribute")
+            && !ParameterAttribute(p, "Braze.BrazeIgnoreAttribute"));
+    }
 
     /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
     public static string WireName(IPropertySymbol property, int policy)
@@ -190,14 +222,34 @@ internal static class TypeClassifier
             .SelectMany(p => p.GetAttributes());
     }
 
-    /// <summary>The naming policy from the marker attribute (0 snake_case, 1 camelCase, 2 as declared).</summary>
-    public static int NamingPolicy(AttributeData marker)
+    /// <summary>
+    /// The naming policy (0 snake_case, 1 camelCase, 2 as declared): the marker's <c>NamingPolicy</c> when set, else
+    /// the assembly's <c>[assembly: BrazeNamingPolicy(...)]</c>, else snake_case.
+    /// </summary>
+    public static int NamingPolicy(AttributeData marker, IAssemblySymbol? assembly)
     {
         foreach (var arg in marker.NamedArguments)
         {
             if (arg.Key == "NamingPolicy" && arg.Value.Value is int value)
             {
                 return value;
+            }
+        }
+
+        return AssemblyNamingPolicy(assembly);
+    }
+
+    /// <summary>The policy of <c>[assembly: BrazeNamingPolicy(...)]</c>, or snake_case.</summary>
+    public static int AssemblyNamingPolicy(IAssemblySymbol? assembly)
+    {
+        if (assembly is not null)
+        {
+            foreach (var a in assembly.GetAttributes())
+            {
+                if (a.AttributeClass?.ToDisplayString() == "Braze.BrazeNamingPolicyAttribute" && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int value)
+                {
+                    return value;
+                }
             }
         }
 
