@@ -101,6 +101,20 @@ public class DeclarationTests
     }
 
     [Fact]
+    public void Adding_the_assembly_naming_policy_in_another_file_regenerates_the_records()
+    {
+        var compilation = GeneratorHarness.Compile(Usings + """[BrazeEvent("e")] public partial record Movie(string ReleasedAt);""");
+        GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create([new BrazeGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions);
+        driver = driver.RunGenerators(compilation);
+        Assert.Contains("\"released_at\"", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+
+        var withPolicy = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "[assembly: Braze.BrazeNamingPolicy(Braze.BrazeNamingPolicy.AsDeclared)]", GeneratorHarness.ParseOptions));
+        driver = driver.RunGenerators(withPolicy);
+        Assert.Contains("\"ReleasedAt\"", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Inherited_members_are_sent_and_generated_members_hide_a_generated_base()
     {
         var (result, output, _) = GeneratorHarness.Run(Usings + """

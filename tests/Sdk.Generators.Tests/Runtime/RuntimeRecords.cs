@@ -46,3 +46,12 @@ public partial record MemberProfile(
     Format PreferredFormat,
     Cast? FavoriteActor,
     IReadOnlyList<Cast> Pets);
+
+[BrazeObject]
+public partial record Media(string Title, int Year);
+
+[BrazeEvent("rented_sequel")]
+public partial record RentedSequel(string Title, int Year, decimal Price, int Part) : Media(Title, Year);
+
+[BrazeUserAttributes]
+public partial record ContactProfile(string? FirstName, DateOnly? Dob, int Visits);

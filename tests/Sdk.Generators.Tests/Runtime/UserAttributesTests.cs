@@ -69,4 +69,18 @@ public class UserAttributesTests
         step.Attributes.Set("x", new string('y', 256));
         Assert.Throws<BrazeValidationException>(() => step.ToJson());
     }
+
+    [Fact]
+    public void A_standard_field_member_of_its_own_type_goes_through_the_standard_setter()
+    {
+        var json = JsonNode.Parse(ContactProfile.Update(UserId.External("u"))
+            .SetFirstName("Ann")
+            .SetDateOfBirth(new DateOnly(1990, 2, 3))
+            .IncrementVisits(2)
+            .ToJson())!;
+        var attributes = json["attributes"]![0]!;
+        Assert.Equal("Ann", attributes["first_name"]!.GetValue<string>());
+        Assert.Equal("1990-02-03", attributes["dob"]!.GetValue<string>());
+        Assert.Equal(2, attributes["visits"]!["inc"]!.GetValue<int>());
+    }
 }
