@@ -38,7 +38,6 @@ public class DeclarationTests
         """[BrazeObject] public partial record NestedKey([property: BrazeProperty("a.b")] string A);""",
         """[BrazeUserAttributes] public partial record WrongStandardType(int Country);""",
         """[BrazeUserAttributes] public partial record Identifier(string BrazeId);""",
-        """[BrazeUserAttributes] public partial record DictionaryAttribute(Dictionary<string, int> Scores);""",
         """[BrazeEvent("e")] public partial record Generic<T>(string A);""",
         """[BrazeEvent("e")] public partial record Many { """ + string.Concat(Enumerable.Range(0, 257).Select(i => $"public int P{i} {{ get; init; }} ")) + "}",
         """public record Base(System.IO.Stream S); [BrazeEvent("e")] public partial record InheritsUnsupported(string A) : Base(Stream.Null);""",
@@ -59,6 +58,7 @@ public class DeclarationTests
         """[BrazeContext] public partial record ManyContext { """ + string.Concat(Enumerable.Range(0, 300).Select(i => $"public int P{i} {{ get; init; }} ")) + "}",
         """[BrazeEvent("e")] public partial record Dictionaries(Dictionary<string, DateTimeOffset> Times, IReadOnlyDictionary<string, string?> Labels);""",
         """[BrazeContext] public partial record ContextMayUseTime(DateTimeOffset Time, string EventName);""",
+        """[BrazeUserAttributes] public partial record DictionaryAttributes(Dictionary<string, int> Scores, IReadOnlyDictionary<string, string?>? Labels, IDictionary<string, Uri?> Links);""",
         """[BrazeUserAttributes] public partial record StandardOfItsType(string FirstName, DateOnly Dob, SubscriptionState EmailSubscribe, int Visits);""",
     };
 

@@ -70,7 +70,7 @@ internal static class PayloadChecker
             var c = TypeClassifier.Classify(property.Type);
             var wire = TypeClassifier.WireName(property, policy);
             var valid = true;
-            if (c.Kind == ValueKind.Unsupported || (c.IsDictionary && isUser))
+            if (c.Kind == ValueKind.Unsupported)
             {
                 problems.Add(new Problem(Descriptors.UnsupportedType, property, false, [property.Name, property.Type.ToDisplayString()]));
                 valid = false;

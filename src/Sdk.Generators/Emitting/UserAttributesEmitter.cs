@@ -40,7 +40,14 @@ internal static class UserAttributesEmitter
         var key = PropertiesEmitter.Literal(m.WireName);
         var doc = $"<c>{m.WireName}</c>";
         w.Line();
-        if (m.IsCollection)
+        if (m.IsDictionary)
+        {
+            var entry = $"global::System.Collections.Generic.KeyValuePair<string, {m.TypeName}{(m.ElementNullable ? "?" : string.Empty)}>";
+            var convert = m.ElementNullable && m.Kind != ValueKind.String ? $"v => v is null ? global::Braze.BrazeValue.Null : {Value(m, "v")}" : $"v => {Value(m, "v")}";
+            w.Line($"/// <summary>Sets the nested object {doc} from the entries (replaced, or deep-merged after <c>MergeObjects()</c>).</summary>");
+            w.Line($"public UpdateBuilder Set{m.Name}(global::System.Collections.Generic.IEnumerable<{entry}> values) => Do(a => a.SetObject({key}, ToProperties(values, {convert})));");
+        }
+        else if (m.IsCollection)
         {
             var item = m.TypeName;
             if (m.Kind == ValueKind.Nested)

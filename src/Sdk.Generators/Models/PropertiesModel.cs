@@ -54,7 +54,8 @@ internal sealed record MemberModel(
     bool IsNullable,
     bool IsValueType,
     string TypeName,
-    EquatableArray<EnumValue> EnumValues);
+    EquatableArray<EnumValue> EnumValues,
+    bool ElementNullable = false);
 
 /// <summary>A containing type, for nested declarations.</summary>
 internal sealed record ContainingType(string Keyword, string Name);

@@ -50,7 +50,8 @@ internal static class PropertiesParser
                 c.IsNullable,
                 c.ValueType.IsValueType,
                 c.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                EquatableArray.From(enumValues)));
+                EquatableArray.From(enumValues),
+                c.IsDictionary && !c.ValueType.IsValueType && c.ValueType.NullableAnnotation == NullableAnnotation.Annotated));
         }
 
         var parents = new List<ContainingType>();

@@ -128,6 +128,23 @@ public abstract class UserUpdateBuilder<TSelf>
     /// <summary>Converts to the request, so a builder can be passed to <c>TrackAsync</c> directly.</summary>
     public static implicit operator TrackRequest(UserUpdateBuilder<TSelf> builder) => (builder ?? throw new ArgumentNullException(nameof(builder))).ToTrackRequest();
 
+    /// <summary>The entries as a nested object (for dictionary members of generated builders).</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="values">The entries; a key given twice keeps its last value.</param>
+    /// <param name="convert">Converts one value.</param>
+    protected static BrazeProperties ToProperties<T>(IEnumerable<KeyValuePair<string, T>> values, Func<T, BrazeValue> convert)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(convert);
+        var properties = new BrazeProperties();
+        foreach (var (key, value) in values)
+        {
+            properties[key] = convert(value);
+        }
+
+        return properties;
+    }
+
     /// <summary>Applies a change to the attributes object.</summary>
     protected TSelf Do(Action<AttributesUpdate> change)
     {

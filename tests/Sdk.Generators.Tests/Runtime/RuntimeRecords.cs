@@ -54,4 +54,4 @@ public partial record Media(string Title, int Year);
 public partial record RentedSequel(string Title, int Year, decimal Price, int Part) : Media(Title, Year);
 
 [BrazeUserAttributes]
-public partial record ContactProfile(string? FirstName, DateOnly? Dob, int Visits);
+public partial record ContactProfile(string? FirstName, DateOnly? Dob, int Visits, IReadOnlyDictionary<string, DateTimeOffset>? Milestones, Dictionary<string, string?>? Labels);

@@ -83,4 +83,21 @@ public class UserAttributesTests
         Assert.Equal("1990-02-03", attributes["dob"]!.GetValue<string>());
         Assert.Equal(2, attributes["visits"]!["inc"]!.GetValue<int>());
     }
+
+    [Fact]
+    public void A_dictionary_member_is_a_nested_custom_attribute_validated_as_one()
+    {
+        var json = JsonNode.Parse(ContactProfile.Update(UserId.External("u"))
+            .SetMilestones(new Dictionary<string, DateTimeOffset> { ["joined"] = s_time })
+            .SetLabels(new Dictionary<string, string?> { ["tier"] = "gold" })
+            .ToJson())!;
+        var attributes = json["attributes"]![0]!;
+        Assert.Equal("2024-05-01T12:00:00.000Z", attributes["milestones"]!["joined"]!["$time"]!.GetValue<string>());
+        Assert.Equal("gold", attributes["labels"]!["tier"]!.GetValue<string>());
+
+        var invalid = ContactProfile.Update(UserId.External("u")).SetLabels(new Dictionary<string, string?> { ["a.b"] = "x", ["c"] = null });
+        var errors = invalid.ToTrackRequest().Validate().Errors.Select(e => e.Path).ToList();
+        Assert.Contains("attributes[0].labels[\"a.b\"]", errors);
+        Assert.Contains("attributes[0].labels.c", errors);
+    }
 }
