@@ -164,8 +164,8 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // _sendCts is not disposed: it has no timer, and a late continuation of the loop may still read its token.
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _sendCts.Dispose();
     }
 
     /// <summary>Stops like <see cref="DisposeAsync"/>, blocking the calling thread (at most the shutdown timeout).</summary>
@@ -449,6 +449,10 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception) when (_sendCts.IsCancellationRequested)
+            {
+                return; // stopped: StopCoreAsync reports what is left
             }
             catch (Exception ex)
             {
