@@ -20,16 +20,24 @@ internal readonly record struct CheckedMember(IPropertySymbol Property, Classifi
 internal static class PayloadChecker
 {
     /// <summary>The marker attribute kind of <paramref name="attributeClass"/>, or null when it is not a marker.</summary>
-    public static PropertiesKind? KindOf(INamedTypeSymbol? attributeClass) => attributeClass?.ToDisplayString() switch
+    public static PropertiesKind? KindOf(INamedTypeSymbol? attributeClass)
     {
-        "Braze.BrazeEventAttribute" => PropertiesKind.Event,
-        "Braze.BrazePurchaseAttribute" => PropertiesKind.Purchase,
-        "Braze.BrazeContextAttribute" => PropertiesKind.Context,
-        "Braze.BrazeTriggerPropertiesAttribute" => PropertiesKind.TriggerProperties,
-        "Braze.BrazeObjectAttribute" => PropertiesKind.Object,
-        "Braze.BrazeUserAttributesAttribute" => PropertiesKind.UserAttributes,
-        _ => null,
-    };
+        if (attributeClass is null || !attributeClass.Name.StartsWith("Braze", System.StringComparison.Ordinal) || !SymbolNames.IsBraze(attributeClass, attributeClass.Name))
+        {
+            return null;
+        }
+
+        return attributeClass.Name switch
+        {
+            "BrazeEventAttribute" => PropertiesKind.Event,
+            "BrazePurchaseAttribute" => PropertiesKind.Purchase,
+            "BrazeContextAttribute" => PropertiesKind.Context,
+            "BrazeTriggerPropertiesAttribute" => PropertiesKind.TriggerProperties,
+            "BrazeObjectAttribute" => PropertiesKind.Object,
+            "BrazeUserAttributesAttribute" => PropertiesKind.UserAttributes,
+            _ => null,
+        };
+    }
 
     /// <summary>Walks <paramref name="type"/>: adds every broken rule to <paramref name="problems"/> and returns the members that are sent.</summary>
     public static List<CheckedMember> Walk(INamedTypeSymbol type, AttributeData marker, PropertiesKind kind, List<Problem> problems, CancellationToken cancellationToken)
@@ -134,8 +142,8 @@ internal static class PayloadChecker
     }
 
     private static bool StandardTypeMatches(Classification c, StandardField standard)
-        => !c.IsCollection && !c.IsDictionary && standard.TypeName is not null
-            && c.ValueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == standard.TypeName;
+        => !c.IsCollection && !c.IsDictionary && standard.TypeName is { } name
+            && (name == "string" ? c.ValueType.SpecialType == SpecialType.System_String : name == "global::" + c.ValueType.ContainingNamespace?.ToDisplayString() + "." + c.ValueType.Name);
 
     /// <summary>Why the declaration itself cannot be generated for, or null.</summary>
     private static string? DeclarationProblem(INamedTypeSymbol type)

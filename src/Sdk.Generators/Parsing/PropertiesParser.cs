@@ -49,7 +49,7 @@ internal static class PropertiesParser
                 Shape(property.Type, c.IsCollection),
                 c.IsNullable,
                 c.ValueType.IsValueType,
-                c.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                SymbolNames.FullyQualified(c.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
                 EquatableArray.From(enumValues),
                 c.IsDictionary && !c.ValueType.IsValueType && c.ValueType.NullableAnnotation == NullableAnnotation.Annotated));
         }
@@ -64,7 +64,7 @@ internal static class PropertiesParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
             Keyword(type),
-            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            SymbolNames.FullyQualified(type),
             EquatableArray.From(parents),
             kind,
             eventName,
@@ -126,7 +126,7 @@ internal static class PropertiesParser
     {
         foreach (var a in field.GetAttributes())
         {
-            if (a.AttributeClass?.ToDisplayString() == "Braze.BrazePropertyAttribute" && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
+            if (SymbolNames.IsBraze(a.AttributeClass, "BrazePropertyAttribute") && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
             {
                 return name;
             }
@@ -153,7 +153,7 @@ internal static class PropertiesParser
         }
 
         // List<T> and arrays enumerate without allocating; interfaces do, so index them when they allow it.
-        if (type is INamedTypeSymbol named && named.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>")
+        if (type is INamedTypeSymbol { Arity: 1 } named && SymbolNames.Is(named, "System.Collections.Generic", "List"))
         {
             return CollectionShape.Enumerable;
         }

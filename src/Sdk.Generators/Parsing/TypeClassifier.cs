@@ -12,18 +12,6 @@ internal readonly record struct Classification(ValueKind Kind, bool IsCollection
 
 internal static class TypeClassifier
 {
-    public const string AttributeNamespace = "Braze";
-
-    public static readonly string[] MarkerAttributes =
-    [
-        "Braze.BrazeEventAttribute",
-        "Braze.BrazePurchaseAttribute",
-        "Braze.BrazeContextAttribute",
-        "Braze.BrazeTriggerPropertiesAttribute",
-        "Braze.BrazeObjectAttribute",
-        "Braze.BrazeUserAttributesAttribute",
-    ];
-
     public static Classification Classify(ITypeSymbol type)
     {
         var nullable = false;
@@ -82,21 +70,23 @@ internal static class TypeClassifier
             return ValueKind.Enum;
         }
 
-        var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        switch (name)
+        if (SymbolNames.Is(type, "System", type.Name))
         {
-            case "global::System.DateTimeOffset":
-                return ValueKind.DateTimeOffset;
-            case "global::System.DateOnly":
-                return ValueKind.DateOnly;
-            case "global::System.Guid":
-                return ValueKind.Guid;
-            case "global::System.Uri":
-                return ValueKind.Uri;
+            switch (type.Name)
+            {
+                case "DateTimeOffset":
+                    return ValueKind.DateTimeOffset;
+                case "DateOnly":
+                    return ValueKind.DateOnly;
+                case "Guid":
+                    return ValueKind.Guid;
+                case "Uri":
+                    return ValueKind.Uri;
+            }
         }
 
-        if ((IsMarked(type) && !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeUserAttributesAttribute"))
-            || type.AllInterfaces.Any(i => i.ToDisplayString() == "Braze.IBrazeProperties"))
+        if ((IsMarked(type) && !type.GetAttributes().Any(a => SymbolNames.IsBraze(a.AttributeClass, "BrazeUserAttributesAttribute")))
+            || type.AllInterfaces.Any(i => SymbolNames.IsBraze(i, "IBrazeProperties")))
         {
             return ValueKind.Nested;
         }
@@ -114,8 +104,7 @@ internal static class TypeClassifier
 
         foreach (var i in named.AllInterfaces.Add(named))
         {
-            var definition = i.OriginalDefinition.ToDisplayString();
-            if (definition is "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>" or "System.Collections.Generic.IDictionary<TKey, TValue>"
+            if (i.TypeArguments.Length == 2 && i.Name is "IReadOnlyDictionary" or "IDictionary" && SymbolNames.Is(i, "System.Collections.Generic", i.Name)
                 && i.TypeArguments[0].SpecialType == SpecialType.System_String)
             {
                 return i.TypeArguments[1];
@@ -151,7 +140,7 @@ internal static class TypeClassifier
     }
 
     public static bool IsMarked(ITypeSymbol type)
-        => type.GetAttributes().Any(a => a.AttributeClass is { } c && MarkerAttributes.Contains(c.ToDisplayString()));
+        => type.GetAttributes().Any(a => Diagnostics.PayloadChecker.KindOf(a.AttributeClass) is not null);
 
     /// <summary>
     /// The public instance properties that are sent: inherited ones first (from the farthest base type), then the
@@ -188,8 +177,8 @@ internal static class TypeClassifier
             }
         }
 
-        return members.Where(p => !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Braze.BrazeIgnoreAttribute")
-            && !ParameterAttribute(p, "Braze.BrazeIgnoreAttribute"));
+        return members.Where(p => !p.GetAttributes().Any(a => SymbolNames.IsBraze(a.AttributeClass, "BrazeIgnoreAttribute"))
+            && !ParameterAttribute(p, "BrazeIgnoreAttribute"));
     }
 
     /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
@@ -197,7 +186,7 @@ internal static class TypeClassifier
     {
         foreach (var attribute in property.GetAttributes().Concat(ParameterAttributes(property)))
         {
-            if (attribute.AttributeClass?.ToDisplayString() == "Braze.BrazePropertyAttribute" && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+            if (SymbolNames.IsBraze(attribute.AttributeClass, "BrazePropertyAttribute") && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
             {
                 return name;
             }
@@ -207,7 +196,7 @@ internal static class TypeClassifier
     }
 
     private static bool ParameterAttribute(IPropertySymbol property, string attribute)
-        => ParameterAttributes(property).Any(a => a.AttributeClass?.ToDisplayString() == attribute);
+        => ParameterAttributes(property).Any(a => SymbolNames.IsBraze(a.AttributeClass, attribute));
 
     private static System.Collections.Generic.IEnumerable<AttributeData> ParameterAttributes(IPropertySymbol property)
     {
@@ -216,10 +205,19 @@ internal static class TypeClassifier
             return Enumerable.Empty<AttributeData>();
         }
 
-        return record.InstanceConstructors
-            .SelectMany(c => c.Parameters)
-            .Where(p => p.Name == property.Name)
-            .SelectMany(p => p.GetAttributes());
+        // The positional parameters of a record: its constructors other than the copy constructor.
+        foreach (var constructor in record.InstanceConstructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (parameter.Name == property.Name && !SymbolEqualityComparer.Default.Equals(parameter.Type, record))
+                {
+                    return parameter.GetAttributes();
+                }
+            }
+        }
+
+        return Enumerable.Empty<AttributeData>();
     }
 
     /// <summary>
@@ -246,7 +244,7 @@ internal static class TypeClassifier
         {
             foreach (var a in assembly.GetAttributes())
             {
-                if (a.AttributeClass?.ToDisplayString() == "Braze.BrazeNamingPolicyAttribute" && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int value)
+                if (SymbolNames.IsBraze(a.AttributeClass, "BrazeNamingPolicyAttribute") && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int value)
                 {
                     return value;
                 }
