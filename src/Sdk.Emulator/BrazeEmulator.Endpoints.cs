@@ -66,31 +66,118 @@ public sealed partial class BrazeEmulator
 
     private async Task ExportAsync(HttpContext context)
     {
-        List<string> ids = [];
-        try
+        if (await ParseAsync(context) is not { } document)
         {
-            using var document = JsonDocument.Parse(Body(context));
-            if (document.RootElement.TryGetProperty("external_ids", out var list) && list.ValueKind == JsonValueKind.Array)
+            return;
+        }
+
+        ExportQuery query;
+        using (document)
+        {
+            if (!TryReadExportQuery(document.RootElement, out query, out var problem))
             {
-                ids.AddRange(list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+                await Answer(context, 400, problem).ConfigureAwait(false);
+                return;
             }
         }
-        catch (JsonException)
+
+        if (query.IdentifierCount is 0 or > 50)
         {
-            await Answer(context, 400, "Bad Request: the body is not valid JSON.").ConfigureAwait(false);
+            await Answer(context, 400, $"Give 1 to 50 identifiers (external_ids, user_aliases, braze_id, email_address, phone); this request has {query.IdentifierCount}.").ConfigureAwait(false);
             return;
         }
 
-        if (ids.Count == 0 || ids.Count > 50)
-        {
-            await Answer(context, 400, "external_ids must list 1 to 50 ids.").ConfigureAwait(false);
-            return;
-        }
-
-        var bytes = await Store.ExportAsync(ids, context.RequestAborted).ConfigureAwait(false);
+        var bytes = await Store.ExportAsync(query, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = 201;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the identifiers of an export body; every field is optional but must have its documented type.</summary>
+    private static bool TryReadExportQuery(JsonElement root, out ExportQuery query, out string problem)
+    {
+        query = new ExportQuery();
+        problem = string.Empty;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problem = "Bad Request: the body must be a JSON object.";
+            return false;
+        }
+
+        List<string> externalIds = [], fields = [];
+        List<(string, string)> aliases = [];
+        if (!StringArray(root, "external_ids", externalIds, ref problem) || !StringArray(root, "fields_to_export", fields, ref problem))
+        {
+            return false;
+        }
+
+        if (root.TryGetProperty("user_aliases", out var list))
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                problem = "user_aliases must be an array of {\"alias_name\", \"alias_label\"} objects.";
+                return false;
+            }
+
+            var i = 0;
+            foreach (var alias in list.EnumerateArray())
+            {
+                if (alias.ValueKind != JsonValueKind.Object
+                    || !alias.TryGetProperty("alias_name", out var name) || name.ValueKind != JsonValueKind.String
+                    || !alias.TryGetProperty("alias_label", out var label) || label.ValueKind != JsonValueKind.String)
+                {
+                    problem = $"user_aliases[{i}] needs string alias_name and alias_label.";
+                    return false;
+                }
+
+                aliases.Add((name.GetString()!, label.GetString()!));
+                i++;
+            }
+        }
+
+        string? brazeId = null, email = null, phone = null;
+        if (!OptionalString(root, "braze_id", ref brazeId, ref problem) || !OptionalString(root, "email_address", ref email, ref problem)
+            || !OptionalString(root, "phone", ref phone, ref problem))
+        {
+            return false;
+        }
+
+        query = new ExportQuery { ExternalIds = externalIds, UserAliases = aliases, BrazeId = brazeId, EmailAddress = email, Phone = phone, FieldsToExport = fields };
+        return true;
+
+        static bool StringArray(JsonElement root, string field, List<string> into, ref string problem)
+        {
+            if (!root.TryGetProperty(field, out var list))
+            {
+                return true;
+            }
+
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
+            {
+                problem = $"{field} must be an array of strings.";
+                return false;
+            }
+
+            into.AddRange(list.EnumerateArray().Select(x => x.GetString()!));
+            return true;
+        }
+
+        static bool OptionalString(JsonElement root, string field, ref string? value, ref string problem)
+        {
+            if (!root.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return true;
+            }
+
+            if (v.ValueKind != JsonValueKind.String)
+            {
+                problem = $"{field} must be a string.";
+                return false;
+            }
+
+            value = v.GetString();
+            return true;
+        }
     }
 
     private async Task CreateScheduleAsync(HttpContext context, bool canvas)
@@ -107,6 +194,12 @@ public sealed partial class BrazeEmulator
             if (!validation.IsValid)
             {
                 await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            if (LocalTimePassed(root.GetProperty("schedule")) is { } passed)
+            {
+                await Answer(context, 400, passed).ConfigureAwait(false);
                 return;
             }
 
@@ -139,11 +232,20 @@ public sealed partial class BrazeEmulator
                 return;
             }
 
-            var found = await Store.UpdateScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
-                root.GetProperty("schedule_id").GetString()!, root.GetProperty("schedule"), context.RequestAborted).ConfigureAwait(false);
-            await (found
-                ? Answer(context, 200, "success")
-                : Answer(context, 404, "No schedule with this schedule_id for this id.")).ConfigureAwait(false);
+            if (LocalTimePassed(root.GetProperty("schedule")) is { } passed)
+            {
+                await Answer(context, 400, passed).ConfigureAwait(false);
+                return;
+            }
+
+            var outcome = await Store.UpdateScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
+                root.GetProperty("schedule_id").GetString()!, root.GetProperty("schedule"), refuseStartedLocalTime: !canvas, context.RequestAborted).ConfigureAwait(false);
+            await (outcome switch
+            {
+                ScheduleUpdate.Updated => Answer(context, 200, "success"),
+                ScheduleUpdate.LocalTimeStarted => Answer(context, 400, "Bad Request: the campaign was scheduled in local time and that time has already passed in some time zone; it can no longer be updated."),
+                _ => Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(canvas ? "canvas_id" : "campaign_id")}."),
+            }).ConfigureAwait(false);
         }
     }
 
@@ -168,7 +270,7 @@ public sealed partial class BrazeEmulator
                 root.GetProperty("schedule_id").GetString()!, context.RequestAborted).ConfigureAwait(false);
             await (found
                 ? Answer(context, 200, "success")
-                : Answer(context, 404, "No schedule with this schedule_id for this id.")).ConfigureAwait(false);
+                : Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(canvas ? "canvas_id" : "campaign_id")}.")).ConfigureAwait(false);
         }
     }
 
@@ -182,6 +284,7 @@ public sealed partial class BrazeEmulator
         }
 
         var schedules = await Store.SchedulesAsync().ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
         await Json(context, 200, w =>
         {
             w.WriteStartArray("scheduled_broadcasts");
@@ -189,7 +292,7 @@ public sealed partial class BrazeEmulator
             {
                 using var doc = JsonDocument.Parse(body);
                 var time = doc.RootElement.GetProperty("schedule").GetProperty("time").GetString();
-                if (!BrazeTime.TryParse(time, out var at) || at > end)
+                if (!BrazeTime.TryParse(time, out var at) || at > end || at < now)
                 {
                     continue;
                 }
@@ -210,6 +313,18 @@ public sealed partial class BrazeEmulator
             w.WriteEndArray();
             w.WriteString("message", "success");
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A schedule in local time whose wall-clock time has already passed in the company's time zone (the emulator's
+    /// is UTC) answers 400, as on Braze; null when the schedule is fine.
+    /// </summary>
+    private static string? LocalTimePassed(JsonElement schedule)
+    {
+        var local = schedule.TryGetProperty("in_local_time", out var l) && l.ValueKind == JsonValueKind.True;
+        return local && BrazeTime.TryParse(schedule.GetProperty("time").GetString(), out var at) && at < DateTimeOffset.UtcNow
+            ? $"Bad Request: schedule.time {schedule.GetProperty("time").GetString()} in local time has already passed in the company's time zone (UTC)."
+            : null;
     }
 
     private static async Task<JsonDocument?> ParseAsync(HttpContext context)
@@ -292,6 +407,11 @@ public sealed partial class BrazeEmulator
             {
                 using var doc = JsonDocument.Parse(Body(c));
                 Faults = FaultInjector.Parse(doc.RootElement);
+            }
+            catch (ArgumentException ex)
+            {
+                await Answer(c, 400, ex.Message).ConfigureAwait(false);
+                return;
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
             {

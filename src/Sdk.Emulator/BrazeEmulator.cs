@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Braze.Validation;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,6 +31,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     private readonly RateLimitWindows _windows;
     private readonly FaultInjector _faults;
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+    private readonly byte[] _apiKeyBytes;
     private long _requestCount;
 
     private BrazeEmulator(WebApplication app, BrazeEmulatorOptions options, ProfileStore store)
@@ -37,6 +41,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         Store = store;
         _windows = new RateLimitWindows(options, TimeProvider.System);
         _faults = new FaultInjector(options.Faults);
+        _apiKeyBytes = Encoding.UTF8.GetBytes(options.ApiKey);
     }
 
     /// <summary>The base URL to give the SDK (<c>http://127.0.0.1:port</c>).</summary>
@@ -52,10 +57,15 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     public FaultSettings Faults
     {
         get => _faults.Settings;
-        set => _faults.Settings = value ?? new FaultSettings();
+        set
+        {
+            value ??= new FaultSettings();
+            value.Validate();
+            _faults.Settings = value;
+        }
     }
 
-    /// <summary>Requests received so far (the most recent 10,000 are kept).</summary>
+    /// <summary>Requests received so far (the most recent <see cref="BrazeEmulatorOptions.MaxRecordedRequests"/> are kept).</summary>
     public IReadOnlyCollection<ReceivedRequest> Requests => _requests;
 
     /// <summary>Number of requests received.</summary>
@@ -65,6 +75,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     public static async Task<BrazeEmulator> StartAsync(BrazeEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new BrazeEmulatorOptions();
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
@@ -110,8 +121,11 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
             string? fault = null;
             try
             {
+                var group = path.StartsWith("/users/track", StringComparison.Ordinal) ? "track" : "other";
                 if (!Authorized(context))
                 {
+                    // Like every Braze answer, a 401 carries the rate-limit headers; it does not use up the window.
+                    _windows.Peek(context, group);
                     await Answer(context, 401, "Unauthorized: send the REST API key as 'Authorization: Bearer <key>', unquoted.").ConfigureAwait(false);
                     return;
                 }
@@ -122,7 +136,6 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
                     return;
                 }
 
-                var group = path.StartsWith("/users/track", StringComparison.Ordinal) ? "track" : "other";
                 if (!_windows.TryAcquire(context, group))
                 {
                     await Answer(context, 429, "Rate Limited").ConfigureAwait(false);
@@ -164,6 +177,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
                         return;
                     default:
                         await next(context).ConfigureAwait(false);
+                        await AnswerUnmatchedAsync(context).ConfigureAwait(false);
                         return;
                 }
             }
@@ -187,10 +201,39 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
 
     private const string BodyKey = "braze.body";
 
+    /// <summary>Readable JSON (quotes and angle brackets unescaped); the answers are never embedded in HTML.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private bool Authorized(HttpContext context)
     {
+        // Exactly "Bearer <key>": a quoted key, another scheme or a wrong key is a 401, as on Braze. Compared in
+        // constant time; the key itself is never logged, recorded or echoed.
         var header = context.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal) && string.Equals(header[7..], _options.ApiKey, StringComparison.Ordinal);
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var given = Encoding.UTF8.GetBytes(header[7..]);
+        return CryptographicOperations.FixedTimeEquals(given, _apiKeyBytes);
+    }
+
+    /// <summary>Routing leaves 404 (unknown path) and 405 (wrong method) without a body; Braze answers JSON.</summary>
+    private static async Task AnswerUnmatchedAsync(HttpContext context)
+    {
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status404NotFound)
+        {
+            await Answer(context, 404, "Not Found").ConfigureAwait(false);
+        }
+        else if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+        {
+            await Answer(context, 405, "Method Not Allowed").ConfigureAwait(false);
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpContext context)
@@ -208,8 +251,8 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     private void Record(HttpContext context, string path, byte[] body, string? fault)
     {
         var status = context.RequestAborted.IsCancellationRequested || fault is nameof(Fault.DropAfterApply) or nameof(Fault.DropBeforeApply) ? 0 : context.Response.StatusCode;
-        _requests.Enqueue(new ReceivedRequest(context.Request.Method, path + context.Request.QueryString, status, _options.RecordRequests && body.Length > 0 ? System.Text.Encoding.UTF8.GetString(body) : null, fault));
-        while (_requests.Count > 10_000 && _requests.TryDequeue(out _))
+        _requests.Enqueue(new ReceivedRequest(context.Request.Method, path + context.Request.QueryString, status, _options.RecordRequests && body.Length > 0 ? Encoding.UTF8.GetString(body) : null, fault));
+        while (_requests.Count > _options.MaxRecordedRequests && _requests.TryDequeue(out _))
         {
         }
     }
@@ -235,7 +278,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     private static async Task Json(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             write(writer);

@@ -34,6 +34,47 @@ public sealed class BrazeEmulatorOptions
 
     /// <summary>Keep the body of every received request for inspection (<c>/_emulator/requests</c>). Default true.</summary>
     public bool RecordRequests { get; set; } = true;
+
+    /// <summary>How many received requests are kept (the oldest are forgotten first). Default 10,000.</summary>
+    public int MaxRecordedRequests { get; set; } = 10_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Port must be 0 (any free port) to 65535; it is {Port}.", nameof(Port));
+        }
+
+        if (string.IsNullOrWhiteSpace(ApiKey) || ApiKey.Any(char.IsWhiteSpace) || ApiKey.Contains('"', StringComparison.Ordinal) || ApiKey.Contains('\'', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("ApiKey must be non-empty, without spaces or quotes.", nameof(ApiKey));
+        }
+
+        ArgumentNullException.ThrowIfNull(Validation);
+        ArgumentNullException.ThrowIfNull(Faults);
+        Positive(TrackRequestsPerWindow, nameof(TrackRequestsPerWindow));
+        Positive(OtherRequestsPerWindow, nameof(OtherRequestsPerWindow));
+        if (TrackWindow <= TimeSpan.Zero || OtherWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("TrackWindow and OtherWindow must be positive.", nameof(TrackWindow));
+        }
+
+        if (MaxRecordedRequests < 0)
+        {
+            throw new ArgumentException("MaxRecordedRequests must not be negative.", nameof(MaxRecordedRequests));
+        }
+
+        Faults.Validate();
+
+        static void Positive(int value, string name)
+        {
+            if (value <= 0)
+            {
+                throw new ArgumentException($"{name} must be positive; it is {value}.", name);
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -71,6 +112,34 @@ public sealed class FaultSettings
 
     /// <summary>Which paths the faults apply to (prefix match). Default <c>/users/track</c>.</summary>
     public string PathPrefix { get; set; } = "/users/track";
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a share is outside 0..1, the shares of the answers add up to more than 1, or the latency is negative.</summary>
+    public void Validate()
+    {
+        foreach (var (share, name) in new[]
+        {
+            (RateLimited, nameof(RateLimited)), (InternalError, nameof(InternalError)), (BadGateway, nameof(BadGateway)), (Unavailable, nameof(Unavailable)),
+            (DropBeforeApply, nameof(DropBeforeApply)), (DropAfterApply, nameof(DropAfterApply)), (Latency, nameof(Latency)),
+        })
+        {
+            if (!(share >= 0 && share <= 1))
+            {
+                throw new ArgumentException($"The fault share {name} must be between 0 and 1; it is {share}.", name);
+            }
+        }
+
+        if (RateLimited + InternalError + BadGateway + Unavailable + DropBeforeApply + DropAfterApply > 1.000001)
+        {
+            throw new ArgumentException("The shares of 429, 500, 502, 503 and dropped connections add up to more than 1.", nameof(RateLimited));
+        }
+
+        if (LatencyMilliseconds < 0)
+        {
+            throw new ArgumentException("LatencyMilliseconds must not be negative.", nameof(LatencyMilliseconds));
+        }
+
+        ArgumentNullException.ThrowIfNull(PathPrefix);
+    }
 
     /// <summary>True when any fault is on.</summary>
     public bool Any => RateLimited + InternalError + BadGateway + Unavailable + DropBeforeApply + DropAfterApply + Latency > 0;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Braze.Time;
 using Braze.Validation;
 
 namespace Braze.Emulator;
@@ -8,25 +9,84 @@ namespace Braze.Emulator;
 public sealed partial class ProfileStore
 {
     /// <summary>Writes the <c>/users/export/ids</c> answer for the given external ids.</summary>
-    public async Task<byte[]> ExportAsync(IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    public Task<byte[]> ExportAsync(IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+        => ExportAsync(new ExportQuery { ExternalIds = externalIds }, cancellationToken);
+
+    /// <summary>
+    /// Writes the <c>/users/export/ids</c> answer: the profiles found by external id, user alias, braze id, email or
+    /// phone (every profile sharing an email or phone), each once, limited to <see cref="ExportQuery.FieldsToExport"/>
+    /// when given; external ids without a profile are listed in <c>invalid_user_ids</c>.
+    /// </summary>
+    public async Task<byte[]> ExportAsync(ExportQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var buffer = new ArrayBufferWriter<byte>();
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartObject();
-            writer.WriteStartArray("users");
+            var found = new List<long>();
             var invalid = new List<string>();
-            foreach (var externalId in externalIds)
+            foreach (var externalId in query.ExternalIds)
             {
-                if (Scalar("SELECT id FROM profiles WHERE external_id = $v;", externalId) is not { } id)
+                if (Scalar("SELECT id FROM profiles WHERE external_id = $v;", externalId) is { } id)
+                {
+                    found.Add(id);
+                }
+                else
                 {
                     invalid.Add(externalId);
-                    continue;
                 }
+            }
 
-                WriteProfile(writer, id);
+            foreach (var (name, label) in query.UserAliases)
+            {
+                using var cmd = Command("SELECT profile_id FROM aliases WHERE alias_name = $n AND alias_label = $l;");
+                cmd.Parameters.AddWithValue("$n", name);
+                cmd.Parameters.AddWithValue("$l", label);
+                if (cmd.ExecuteScalar() is long id)
+                {
+                    found.Add(id);
+                }
+            }
+
+            if (query.BrazeId is not null && Scalar("SELECT id FROM profiles WHERE braze_id = $v;", query.BrazeId) is { } byBrazeId)
+            {
+                found.Add(byBrazeId);
+            }
+
+            found.AddRange(Ids("SELECT id FROM profiles WHERE email = $v ORDER BY updated DESC;", query.EmailAddress));
+            found.AddRange(Ids("SELECT id FROM profiles WHERE phone = $v ORDER BY updated DESC;", query.Phone));
+
+            var buffer = new ArrayBufferWriter<byte>();
+            using var writer = new Utf8JsonWriter(buffer, BrazeEmulator.WriterOptions);
+            writer.WriteStartObject();
+            writer.WriteStartArray("users");
+            foreach (var id in found.Distinct())
+            {
+                if (query.FieldsToExport is { Count: > 0 } fields)
+                {
+                    var one = new ArrayBufferWriter<byte>();
+                    using (var w = new Utf8JsonWriter(one))
+                    {
+                        WriteProfile(w, id);
+                    }
+
+                    var profile = JsonNode.Parse(one.WrittenSpan)!.AsObject();
+                    writer.WriteStartObject();
+                    foreach (var (key, value) in profile)
+                    {
+                        if (fields.Contains(key, StringComparer.Ordinal))
+                        {
+                            writer.WritePropertyName(key);
+                            WriteNode(writer, value);
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    WriteProfile(writer, id);
+                }
             }
 
             writer.WriteEndArray();
@@ -37,6 +97,7 @@ public sealed partial class ProfileStore
             }
 
             writer.WriteEndArray();
+
             writer.WriteString("message", "success");
             writer.WriteEndObject();
             writer.Flush();
@@ -48,10 +109,61 @@ public sealed partial class ProfileStore
         }
     }
 
-    /// <summary>One profile as JSON (for tests and the admin API), or null when no profile has that external id.</summary>
-    public async Task<JsonObject?> GetProfileAsync(string externalId)
+    private List<long> Ids(string sql, string? value)
     {
-        var bytes = await ExportAsync([externalId], CancellationToken.None).ConfigureAwait(false);
+        var ids = new List<long>();
+        if (value is null)
+        {
+            return ids;
+        }
+
+        using var cmd = Command(sql);
+        cmd.Parameters.AddWithValue("$v", value);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>One profile as JSON (for tests and the admin API), or null when no profile has that external id.</summary>
+    public Task<JsonObject?> GetProfileAsync(string externalId)
+        => FirstAsync(new ExportQuery { ExternalIds = [externalId] });
+
+    /// <summary>The profile holding a user alias, as JSON, or null (alias-only profiles have no external id).</summary>
+    public Task<JsonObject?> GetProfileByAliasAsync(string aliasName, string aliasLabel)
+        => FirstAsync(new ExportQuery { UserAliases = [(aliasName, aliasLabel)] });
+
+    /// <summary>
+    /// The profiles that carry an email address, most recently updated first (an email-only profile has no external
+    /// id; several profiles may share an email).
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> GetProfilesByEmailAsync(string email)
+    {
+        var bytes = await ExportAsync(new ExportQuery { EmailAddress = email }, CancellationToken.None).ConfigureAwait(false);
+        return [.. JsonNode.Parse(bytes)!["users"]!.AsArray().Select(u => u!.AsObject())];
+    }
+
+    /// <summary>Number of stored profiles.</summary>
+    public async Task<long> ProfileCountAsync()
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var cmd = Command("SELECT COUNT(*) FROM profiles;");
+            return (long)cmd.ExecuteScalar()!;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<JsonObject?> FirstAsync(ExportQuery query)
+    {
+        var bytes = await ExportAsync(query, CancellationToken.None).ConfigureAwait(false);
         return JsonNode.Parse(bytes)!["users"]!.AsArray().FirstOrDefault()?.AsObject();
     }
 
@@ -181,8 +293,11 @@ public sealed partial class ProfileStore
         }
     }
 
-    /// <summary>Replaces the whole schedule object of a stored schedule; false when it does not exist.</summary>
-    public async Task<bool> UpdateScheduleAsync(string target, string targetId, string scheduleId, JsonElement schedule, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the whole schedule object of a stored schedule. With <paramref name="refuseStartedLocalTime"/> (campaigns)
+    /// a schedule in local time whose time has passed in the earliest time zone (UTC+14) is left as it is.
+    /// </summary>
+    public async Task<ScheduleUpdate> UpdateScheduleAsync(string target, string targetId, string scheduleId, JsonElement schedule, bool refuseStartedLocalTime, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -193,17 +308,26 @@ public sealed partial class ProfileStore
             read.Parameters.AddWithValue("$tid", targetId);
             if (read.ExecuteScalar() is not string stored)
             {
-                return false;
+                return ScheduleUpdate.NotFound;
             }
 
             var body = JsonNode.Parse(stored)!.AsObject();
+            if (refuseStartedLocalTime
+                && body["schedule"] is JsonObject old
+                && old["in_local_time"] is JsonValue flag && flag.TryGetValue<bool>(out var local) && local
+                && BrazeTime.TryParse(old["time"]?.GetValue<string>(), out var wallClock)
+                && wallClock - TimeSpan.FromHours(14) < DateTimeOffset.UtcNow)
+            {
+                return ScheduleUpdate.LocalTimeStarted;
+            }
+
             body["schedule"] = JsonNode.Parse(schedule.GetRawText());
             using var write = Command("UPDATE schedules SET body = $b, send_time = $s WHERE id = $id;");
             write.Parameters.AddWithValue("$b", body.ToJsonString());
             write.Parameters.AddWithValue("$s", schedule.GetProperty("time").GetString());
             write.Parameters.AddWithValue("$id", scheduleId);
             write.ExecuteNonQuery();
-            return true;
+            return ScheduleUpdate.Updated;
         }
         finally
         {
@@ -250,4 +374,42 @@ public sealed partial class ProfileStore
             _lock.Release();
         }
     }
+}
+
+/// <summary>Which profiles a <c>/users/export/ids</c> request asks for, and which fields.</summary>
+public sealed class ExportQuery
+{
+    /// <summary>External ids (<c>external_ids</c>).</summary>
+    public IReadOnlyList<string> ExternalIds { get; init; } = [];
+
+    /// <summary>User aliases as (alias_name, alias_label) (<c>user_aliases</c>).</summary>
+    public IReadOnlyList<(string Name, string Label)> UserAliases { get; init; } = [];
+
+    /// <summary>A braze id (<c>braze_id</c>).</summary>
+    public string? BrazeId { get; init; }
+
+    /// <summary>An email address (<c>email_address</c>): every profile with it.</summary>
+    public string? EmailAddress { get; init; }
+
+    /// <summary>A phone number (<c>phone</c>): every profile with it.</summary>
+    public string? Phone { get; init; }
+
+    /// <summary>Top-level fields to export (<c>fields_to_export</c>); all when empty.</summary>
+    public IReadOnlyList<string> FieldsToExport { get; init; } = [];
+
+    /// <summary>Number of identifiers asked for.</summary>
+    public int IdentifierCount => ExternalIds.Count + UserAliases.Count + (BrazeId is null ? 0 : 1) + (EmailAddress is null ? 0 : 1) + (Phone is null ? 0 : 1);
+}
+
+/// <summary>The outcome of a schedule update.</summary>
+public enum ScheduleUpdate
+{
+    /// <summary>The schedule was replaced.</summary>
+    Updated,
+
+    /// <summary>No schedule with that id for that Canvas or campaign.</summary>
+    NotFound,
+
+    /// <summary>A campaign scheduled in local time has started in some time zone; Braze no longer applies updates.</summary>
+    LocalTimeStarted,
 }

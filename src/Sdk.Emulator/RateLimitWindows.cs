@@ -30,6 +30,22 @@ internal sealed class RateLimitWindows(BrazeEmulatorOptions options, TimeProvide
         return count <= limit;
     }
 
+    /// <summary>Sets the three headers from the current window without counting a request (for answers such as 401).</summary>
+    public void Peek(HttpContext context, string group)
+    {
+        var (limit, window) = group == "track"
+            ? (options.TrackRequestsPerWindow, options.TrackWindow)
+            : (options.OtherRequestsPerWindow, options.OtherWindow);
+        var start = time.GetUtcNow().UtcTicks / window.Ticks * window.Ticks;
+        int count;
+        lock (_gate)
+        {
+            count = _windows.TryGetValue(group, out var w) && w.WindowStart == start ? w.Count : 0;
+        }
+
+        SetHeaders(context, limit, Math.Max(0, limit - count), new DateTimeOffset(start + window.Ticks, TimeSpan.Zero));
+    }
+
     /// <summary>The end of the current window of a group (for an injected 429).</summary>
     public DateTimeOffset WindowEnd(string group)
     {

@@ -311,4 +311,60 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
         Assert.Equal(2, user["purchases"]![0]!["count"]!.GetValue<int>());
         Assert.Equal("nobody", body["invalid_user_ids"]![0]!.GetValue<string>());
     }
+    [Fact]
+    public async Task Export_finds_profiles_by_alias_email_and_phone_and_limits_fields()
+    {
+        await Post("/users/track", """
+            {"attributes":[
+              {"user_alias":{"alias_name":"al","alias_label":"crm"},"_update_existing_only":false,"tier":"gold"},
+              {"external_id":"e1","email":"shared@example.com","x":1},
+              {"external_id":"e2","email":"shared@example.com","phone":"+4915112345678","x":2}]}
+            """);
+
+        var (_, byAlias, _) = await Post("/users/export/ids", """{"user_aliases":[{"alias_name":"al","alias_label":"crm"}]}""");
+        Assert.Equal("gold", Assert.Single(byAlias!["users"]!.AsArray())!["custom_attributes"]!["tier"]!.GetValue<string>());
+
+        var (_, byEmail, _) = await Post("/users/export/ids", """{"email_address":"shared@example.com"}""");
+        Assert.Equal(["e1", "e2"], byEmail!["users"]!.AsArray().Select(u => u!["external_id"]!.GetValue<string>()).Order());
+
+        var (_, byPhone, _) = await Post("/users/export/ids", """{"phone":"+4915112345678","external_ids":["e2"],"fields_to_export":["external_id"]}""");
+        var only = Assert.Single(byPhone!["users"]!.AsArray())!.AsObject();
+        Assert.Equal(["external_id"], only.Select(p => p.Key));
+
+        var (none, problem, _) = await Post("/users/export/ids", "{}");
+        Assert.Equal(HttpStatusCode.BadRequest, none);
+        Assert.Contains("1 to 50 identifiers", problem!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (wrongType, typed, _) = await Post("/users/export/ids", """{"external_ids":"e1"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType);
+        Assert.Contains("external_ids must be an array of strings", typed!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_401_carries_rate_limit_headers_and_unknown_paths_answer_json()
+    {
+        using var wrong = Client(_emulator, "wrong");
+        var (status, _, response) = await Post("/users/track", "{}", wrong);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(response.Headers.Contains("X-RateLimit-Remaining"));
+
+        var (missing, body, _) = await Post("/users/nothing-here", "{}");
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal("Not Found", body!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Local_time_schedules_in_the_past_and_invalid_fault_settings_are_refused()
+    {
+        var (past, body, _) = await Post("/canvas/trigger/schedule/create", """
+            {"canvas_id":"c1","broadcast":true,"schedule":{"time":"2020-01-01T09:00:00Z","in_local_time":true}}
+            """);
+        Assert.Equal(HttpStatusCode.BadRequest, past);
+        Assert.Contains("already passed", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (fault, problem, _) = await Post("/_emulator/faults", """{"rate_limited":1.5}""");
+        Assert.Equal(HttpStatusCode.BadRequest, fault);
+        Assert.Contains("between 0 and 1", problem!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => _emulator.Faults = new FaultSettings { RateLimited = 0.6, InternalError = 0.6 });
+        await Assert.ThrowsAsync<ArgumentException>(() => BrazeEmulator.StartAsync(new BrazeEmulatorOptions { ApiKey = "has space" }));
+    }
 }
