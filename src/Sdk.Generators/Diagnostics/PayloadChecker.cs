@@ -51,7 +51,9 @@ internal static class PayloadChecker
 
         if (DeclarationProblem(type) is { } declaration)
         {
+            // Nothing is generated for it; its members (a generic one's are type parameters) would only add noise.
             problems.Add(new Problem(Descriptors.UnsupportedDeclaration, null, false, [type.Name, declaration]));
+            return new List<CheckedMember>();
         }
 
         if (kind == PropertiesKind.Event)

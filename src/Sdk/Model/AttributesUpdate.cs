@@ -121,7 +121,10 @@ public sealed class AttributesUpdate
     public AttributesUpdate SetPushSubscribe(SubscriptionState value) => Put("push_subscribe", Wire(value));
 
     /// <summary><c>subscription_groups</c>: subscribe or unsubscribe the user from subscription groups.</summary>
-    public AttributesUpdate SetSubscriptionGroups(params IEnumerable<SubscriptionGroupChange> changes)
+    public AttributesUpdate SetSubscriptionGroups(params SubscriptionGroupChange[] changes) => SetSubscriptionGroups((IEnumerable<SubscriptionGroupChange>)changes);
+
+    /// <summary><c>subscription_groups</c>: subscribe or unsubscribe the user from subscription groups.</summary>
+    public AttributesUpdate SetSubscriptionGroups(IEnumerable<SubscriptionGroupChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         return Put("subscription_groups", new SubscriptionGroupsOperation([.. changes]));
@@ -167,7 +170,10 @@ public sealed class AttributesUpdate
     }
 
     /// <summary>Adds values to an array attribute (<c>{"add": [...]}</c>); Braze keeps values unique and drops the oldest beyond the max length.</summary>
-    public AttributesUpdate AddToArray(string key, params IEnumerable<BrazeValue> values)
+    public AttributesUpdate AddToArray(string key, params BrazeValue[] values) => AddToArray(key, (IEnumerable<BrazeValue>)values);
+
+    /// <summary>Adds values to an array attribute (<c>{"add": [...]}</c>); Braze keeps values unique and drops the oldest beyond the max length.</summary>
+    public AttributesUpdate AddToArray(string key, IEnumerable<BrazeValue> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArrayOp(key).Add.AddRange(values);
@@ -175,7 +181,10 @@ public sealed class AttributesUpdate
     }
 
     /// <summary>Removes values from an array attribute (<c>{"remove": [...]}</c>).</summary>
-    public AttributesUpdate RemoveFromArray(string key, params IEnumerable<BrazeValue> values)
+    public AttributesUpdate RemoveFromArray(string key, params BrazeValue[] values) => RemoveFromArray(key, (IEnumerable<BrazeValue>)values);
+
+    /// <summary>Removes values from an array attribute (<c>{"remove": [...]}</c>).</summary>
+    public AttributesUpdate RemoveFromArray(string key, IEnumerable<BrazeValue> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArrayOp(key).Remove.AddRange(values);
@@ -190,14 +199,20 @@ public sealed class AttributesUpdate
     }
 
     /// <summary>Sets an array of objects attribute (replacing it).</summary>
-    public AttributesUpdate SetObjects(string key, params IEnumerable<IBrazeProperties> values)
+    public AttributesUpdate SetObjects(string key, params IBrazeProperties[] values) => SetObjects(key, (IEnumerable<IBrazeProperties>)values);
+
+    /// <summary>Sets an array of objects attribute (replacing it).</summary>
+    public AttributesUpdate SetObjects(string key, IEnumerable<IBrazeProperties> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         return Set(key, BrazeValue.Array(values.Select(BrazeValue.From)));
     }
 
     /// <summary>Appends objects to an array of objects (<c>$add</c>).</summary>
-    public AttributesUpdate AddObjects(string key, params IEnumerable<IBrazeProperties> values)
+    public AttributesUpdate AddObjects(string key, params IBrazeProperties[] values) => AddObjects(key, (IEnumerable<IBrazeProperties>)values);
+
+    /// <summary>Appends objects to an array of objects (<c>$add</c>).</summary>
+    public AttributesUpdate AddObjects(string key, IEnumerable<IBrazeProperties> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         ObjectArrayOp(key).Adds.AddRange(values);

@@ -117,7 +117,10 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     public static BrazeValue From(IBrazeProperties? value) => value is null ? Null : new(BrazeValueKind.Object, value);
 
     /// <summary>An array value.</summary>
-    public static BrazeValue Array(params IEnumerable<BrazeValue> values)
+    public static BrazeValue Array(params BrazeValue[] values) => Array((IEnumerable<BrazeValue>)values);
+
+    /// <summary>An array value.</summary>
+    public static BrazeValue Array(IEnumerable<BrazeValue> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         return new(BrazeValueKind.Array, values.ToArray());

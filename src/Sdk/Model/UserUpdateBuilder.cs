@@ -70,7 +70,10 @@ public abstract class UserUpdateBuilder<TSelf>
     public TSelf SetPushSubscribe(SubscriptionState value) => Do(a => a.SetPushSubscribe(value));
 
     /// <summary><c>subscription_groups</c>.</summary>
-    public TSelf SetSubscriptionGroups(params IEnumerable<SubscriptionGroupChange> changes) => Do(a => a.SetSubscriptionGroups(changes));
+    public TSelf SetSubscriptionGroups(params SubscriptionGroupChange[] changes) => Do(a => a.SetSubscriptionGroups(changes));
+
+    /// <summary><c>subscription_groups</c>.</summary>
+    public TSelf SetSubscriptionGroups(IEnumerable<SubscriptionGroupChange> changes) => Do(a => a.SetSubscriptionGroups(changes));
 
     /// <summary><c>_merge_objects</c>: deep-merge nested objects (needed by <c>$update</c>).</summary>
     public TSelf MergeObjects(bool merge = true) => Do(a => a.MergeObjects = merge);
