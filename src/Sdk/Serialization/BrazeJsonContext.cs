@@ -18,4 +18,4 @@ namespace Braze.Serialization;
 [JsonSerializable(typeof(ScheduledBroadcastsResponse))]
 [JsonSerializable(typeof(UsersExportResponse))]
 [JsonSerializable(typeof(JsonElement))]
-public sealed partial class BrazeJsonContext : JsonSerializerContext;
+internal sealed partial class BrazeJsonContext : JsonSerializerContext;
