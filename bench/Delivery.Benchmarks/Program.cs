@@ -33,6 +33,13 @@ var baseUrl = new Uri($"http://127.0.0.1:{port}");
 try
 {
     Console.WriteLine($"objects per run: {objects:N0}; client process, {Environment.ProcessorCount} cores; sink in process {sink.Id}");
+    if (args.Length > 1 && args[1] == "tracker-only")
+    {
+        // For a profiler (dotnet-trace collect -- <exe> N tracker-only): the typed tracker alone.
+        await Measure("BrazeTracker, typed properties", () => Tracked.RunAsync(baseUrl, objects, typed: true), objects);
+        return;
+    }
+
     await Naive.RunAsync(baseUrl, 20_000); // warm-up
     await Tracked.RunAsync(baseUrl, 20_000, typed: true);
     await Tracked.RunAsync(baseUrl, 20_000, typed: false);

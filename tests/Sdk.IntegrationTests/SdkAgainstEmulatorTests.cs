@@ -78,6 +78,25 @@ public sealed class SdkAgainstEmulatorTests
         Assert.Empty(await emulator.Store.SchedulesAsync());
     }
 
+    [Theory]
+    [InlineData(nameof(FaultSettings.DropAfterApply))]
+    [InlineData(nameof(FaultSettings.InternalError))]
+    public async Task A_schedule_create_with_an_unknown_outcome_is_not_retried(string fault)
+    {
+        // Braze has no idempotency key: a retried create after a lost answer would schedule the message twice.
+        var faults = new FaultSettings { PathPrefix = "/canvas/trigger/schedule/create" };
+        typeof(FaultSettings).GetProperty(fault)!.SetValue(faults, 1.0);
+        await using var emulator = await BrazeEmulator.StartAsync(new BrazeEmulatorOptions { Faults = faults });
+        await using var provider = Services(emulator);
+        var braze = provider.GetRequiredService<IBrazeClient>();
+
+        var error = await Assert.ThrowsAsync<Http.BrazeApiException>(() => braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero))));
+
+        Assert.Single(emulator.Requests, r => r.Path.StartsWith("/canvas/trigger/schedule/create", StringComparison.Ordinal));
+        Assert.Equal(fault == nameof(FaultSettings.DropAfterApply), error.IsOutcomeUnknown);
+        Assert.Equal(fault == nameof(FaultSettings.DropAfterApply) ? 1 : 0, (await emulator.Store.SchedulesAsync()).Count);
+    }
+
     [Fact]
     public async Task Honouring_the_rate_limit_headers_causes_no_429()
     {

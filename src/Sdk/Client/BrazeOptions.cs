@@ -23,11 +23,25 @@ public sealed class BrazeOptions
     /// <summary>At most this many requests in flight at once per client. Default 4.</summary>
     public int MaxConcurrentRequests { get; set; } = 4;
 
-    /// <summary>Client-side pacing: at most this many requests per <see cref="RateLimitWindow"/>. Default 3,000 (Braze's /users/track limit).</summary>
+    /// <summary>
+    /// Client-side pacing of <c>/users/track</c>: at most this many requests per <see cref="RateLimitWindow"/>.
+    /// Default 3,000 (Braze's /users/track limit). Other endpoints are paced separately
+    /// (<see cref="OtherRateLimitPerWindow"/>), so scheduling never eats into the track budget or the other way round.
+    /// </summary>
     public int RateLimitPerWindow { get; set; } = 3000;
 
-    /// <summary>The pacing window. Default 3 seconds.</summary>
+    /// <summary>The pacing window of <c>/users/track</c>. Default 3 seconds.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Client-side pacing of every other endpoint (Canvas and campaign scheduling, scheduled broadcasts, export): at
+    /// most this many requests per <see cref="OtherRateLimitWindow"/>. Default 250,000 (Braze's default for most
+    /// endpoints, per hour). Their own rate-limit headers and 429s pace them further, without touching /users/track.
+    /// </summary>
+    public int OtherRateLimitPerWindow { get; set; } = 250_000;
+
+    /// <summary>The pacing window of the other endpoints. Default 1 hour.</summary>
+    public TimeSpan OtherRateLimitWindow { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>When <c>X-RateLimit-Remaining</c> falls to this fraction of the limit or lower, requests are spread out until the reset. Default 0.05.</summary>
     public double SlowDownBelowRemainingFraction { get; set; } = 0.05;

@@ -51,6 +51,11 @@ public sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
             failures.Add("Braze:RateLimitPerWindow and RateLimitWindow must be positive.");
         }
 
+        if (options.OtherRateLimitPerWindow < 1 || options.OtherRateLimitWindow <= TimeSpan.Zero)
+        {
+            failures.Add("Braze:OtherRateLimitPerWindow and OtherRateLimitWindow must be positive.");
+        }
+
         if (options.MaxRetryAttempts < 0 || options.RetryBaseDelay <= TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add("Braze:MaxRetryAttempts must be >= 0 and 0 < RetryBaseDelay <= RetryMaxDelay.");

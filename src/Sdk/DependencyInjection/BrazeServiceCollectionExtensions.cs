@@ -18,6 +18,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the Braze client: <c>services.AddBraze(configuration.GetSection("Braze"))</c>.</summary>
 public static class BrazeServiceCollectionExtensions
 {
+    private const string OtherEndpoints = "other-endpoints";
+
     /// <summary>Registers <see cref="IBrazeClient"/> bound to a configuration section (ApiKey, BaseUrl, ...), validated on start.</summary>
     /// <returns>The HTTP client builder of the Braze pipeline, to add handlers or configure the primary handler.</returns>
     public static IHttpClientBuilder AddBraze(this IServiceCollection services, IConfiguration configuration)
@@ -59,6 +61,12 @@ public static class BrazeServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"),
             sp.GetRequiredService<BrazeMetrics>()));
+        services.AddKeyedSingleton((name, OtherEndpoints), (sp, _) =>
+        {
+            var options = Get(sp, name);
+            return new BrazeRequestPacer(options, options.OtherRateLimitPerWindow, options.OtherRateLimitWindow,
+                sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>());
+        });
 
         var httpClientName = string.IsNullOrEmpty(name) ? "Braze" : "Braze:" + name;
         Func<IServiceProvider, RefitSettings?> settings = _ => RefitSettings.ForJsonContext(BrazeJsonContext.Default);
@@ -90,7 +98,7 @@ public static class BrazeServiceCollectionExtensions
                     UseJitter = true,
                     Delay = options.RetryBaseDelay,
                     MaxDelay = options.RetryMaxDelay,
-                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && BrazeRetryPolicy.ShouldRetry(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && BrazeRetryPolicy.ShouldRetry(args.Outcome, args.Context.GetRequestMessage())),
                     DelayGenerator = args => ValueTask.FromResult(BrazeRetryPolicy.RateLimitDelay(args.Outcome, time.GetUtcNow(), options.RetryMaxDelay)),
                     OnRetry = args =>
                     {
@@ -111,7 +119,8 @@ public static class BrazeServiceCollectionExtensions
             sp.GetRequiredKeyedService<BrazeRequestPacer>(name),
             sp.GetRequiredService<BrazeMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http")));
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"),
+            sp.GetRequiredKeyedService<BrazeRequestPacer>((name, OtherEndpoints))));
         builder.AddHttpMessageHandler(sp => new BrazeAuthHandler(sp.GetRequiredService<IOptionsMonitor<BrazeOptions>>(), name));
 
         services.AddKeyedSingleton<IBrazeClient>(name, (sp, _) => new BrazeClient(

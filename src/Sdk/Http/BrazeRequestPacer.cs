@@ -29,8 +29,14 @@ public sealed class BrazeRequestPacer : IDisposable
     private int _inFlight;
     private int _consecutive429;
 
-    /// <summary>Creates a pacer.</summary>
+    /// <summary>Creates the pacer of <c>/users/track</c> (<see cref="BrazeOptions.RateLimitPerWindow"/> per <see cref="BrazeOptions.RateLimitWindow"/>).</summary>
     public BrazeRequestPacer(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
+        : this(options, (options ?? throw new ArgumentNullException(nameof(options))).RateLimitPerWindow, options.RateLimitWindow, timeProvider, logger, metrics)
+    {
+    }
+
+    /// <summary>Creates a pacer of one endpoint group: at most <paramref name="permitLimit"/> requests per <paramref name="window"/>.</summary>
+    public BrazeRequestPacer(BrazeOptions options, int permitLimit, TimeSpan window, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
@@ -41,8 +47,8 @@ public sealed class BrazeRequestPacer : IDisposable
         _maxBackoff = options.RetryMaxDelay;
         _limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.RateLimitPerWindow,
-            Window = options.RateLimitWindow,
+            PermitLimit = permitLimit,
+            Window = window,
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
@@ -211,18 +217,24 @@ public sealed class BrazeRequestPacer : IDisposable
     private TimeSpan Backoff(int attempt) => BrazeRetryPolicy.Backoff(attempt - 1, _baseBackoff, _maxBackoff, Random.Shared.NextDouble());
 }
 
-/// <summary>Runs every request of a named client through its <see cref="BrazeRequestPacer"/> and records metrics.</summary>
+/// <summary>
+/// Runs every request of a named client through its <see cref="BrazeRequestPacer"/> and records metrics. Braze limits
+/// <c>/users/track</c> and the other endpoints separately, so with an <c>otherEndpoints</c> pacer the requests to
+/// any other path are paced by that one, and their headers and 429s never pause /users/track.
+/// </summary>
 public sealed class BrazeRateLimitHandler : DelegatingHandler
 {
     private readonly BrazeRequestPacer _pacer;
+    private readonly BrazeRequestPacer _otherPacer;
     private readonly BrazeMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
-    public BrazeRateLimitHandler(BrazeRequestPacer pacer, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public BrazeRateLimitHandler(BrazeRequestPacer pacer, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeRequestPacer? otherEndpoints = null)
     {
         _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
+        _otherPacer = otherEndpoints ?? pacer;
         _metrics = metrics;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -232,9 +244,10 @@ public sealed class BrazeRateLimitHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var start = _time.GetTimestamp();
         var endpoint = request.RequestUri?.AbsolutePath ?? string.Empty;
+        var pacer = endpoint.EndsWith("/users/track", StringComparison.Ordinal) ? _pacer : _otherPacer;
+        await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var start = _time.GetTimestamp();
         HttpResponseMessage response;
         try
         {
@@ -242,7 +255,7 @@ public sealed class BrazeRateLimitHandler : DelegatingHandler
         }
         catch (Exception ex)
         {
-            _pacer.Abandon();
+            pacer.Abandon();
             var elapsed = _time.GetElapsedTime(start);
             _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", "none"));
             _metrics?.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
@@ -250,7 +263,7 @@ public sealed class BrazeRateLimitHandler : DelegatingHandler
             throw;
         }
 
-        _pacer.Observe(response);
+        pacer.Observe(response);
         var took = _time.GetElapsedTime(start);
         _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", (int)response.StatusCode));
         _metrics?.Duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));

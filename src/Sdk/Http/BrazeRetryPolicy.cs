@@ -23,6 +23,29 @@ public static class BrazeRetryPolicy
         return outcome.Result is { } response && ShouldRetry(response.StatusCode);
     }
 
+    /// <summary>
+    /// <see cref="ShouldRetry(Outcome{HttpResponseMessage})"/> for one request, except that a schedule create
+    /// (<c>POST .../schedule/create</c>) is retried only when Braze certainly did not process it: a 429, or a connection
+    /// that was never established. Braze has no idempotency key, so retrying a create after a timeout or a 5xx could
+    /// schedule the message twice; such failures reach the caller with
+    /// <see cref="BrazeApiException.IsOutcomeUnknown"/> instead.
+    /// </summary>
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
+    {
+        if (!ShouldRetry(outcome))
+        {
+            return false;
+        }
+
+        if (request is null || request.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath.EndsWith("/schedule/create", StringComparison.Ordinal) != true)
+        {
+            return true;
+        }
+
+        return outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
+            || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+    }
+
     /// <summary>True for 408, 429 and every 5xx.</summary>
     public static bool ShouldRetry(HttpStatusCode status)
         => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Adds every public symbol the build reports as undeclared (RS0016) to src/Sdk/PublicAPI.Unshipped.txt and removes
+# the declared ones that no longer exist (RS0017). Review the diff: it is the change to the package's public API.
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+api=src/Sdk/PublicAPI.Unshipped.txt
+log=$(dotnet build src/Sdk/Sdk.csproj --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)
+added=$(grep -oE "RS0016: Symbol '.*' is not part of the declared public API" <<<"$log" | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API$/\1/" | sort -u || true)
+removed=$(grep -oE "RS0017: Symbol '.*' is part of the declared API" <<<"$log" | sed -E "s/^RS0017: Symbol '(.*)' is part of the declared API$/\1/" | sort -u || true)
+if [[ -n "$removed" ]]; then
+  grep -vxF -f <(printf '%s\n' "$removed") "$api" > "$api.tmp" || true
+  mv "$api.tmp" "$api"
+fi
+if [[ -n "$added" ]]; then
+  printf '%s\n' "$added" >> "$api"
+fi
+{ head -n1 "$api"; tail -n +2 "$api" | sort -u; } > "$api.tmp" && mv "$api.tmp" "$api"
+echo "added $(grep -c . <<<"$added" || true), removed $(grep -c . <<<"$removed" || true) public API lines in $api"
