@@ -44,6 +44,23 @@ public sealed partial class ProfileStore
                 phone = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
             }
 
+            if (kind == StandardAttributeKind.PushTokens && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                // Tokens are added to the profile's tokens (one entry per token), not replaced.
+                var stored = attributes["push_tokens"] as JsonArray ?? [];
+                attributes["push_tokens"] = stored;
+                foreach (var token in property.Value.EnumerateArray())
+                {
+                    var value = token.TryGetProperty("token", out var t) ? t.GetString() : null;
+                    if (!stored.Any(s => s?["token"]?.GetValue<string>() == value))
+                    {
+                        stored.Add(JsonNode.Parse(token.GetRawText()));
+                    }
+                }
+
+                continue;
+            }
+
             ApplyValue(attributes, property.Name, property.Value, merge);
         }
 

@@ -242,6 +242,15 @@ public sealed partial class ProfileStore : IDisposable
             }
         }
 
+        if (isAttributes && obj.TryGetProperty("push_token_import", out var import) && import.ValueKind == JsonValueKind.True
+            && obj.TryGetProperty("push_tokens", out var tokens) && tokens.ValueKind == JsonValueKind.Array)
+        {
+            // Anonymous import: Braze creates a temporary anonymous profile and ignores tokens it already has.
+            var fresh = tokens.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.Object && t.TryGetProperty("token", out var token)
+                && Scalar("SELECT p.id FROM profiles p, json_each(p.attributes, '$.push_tokens') t WHERE json_extract(t.value, '$.token') = $v LIMIT 1;", token.GetString()) is null);
+            return fresh ? CreateProfile(externalId: null) : null;
+        }
+
         return null;
     }
 

@@ -78,6 +78,26 @@ public sealed class SdkAgainstEmulatorTests
         Assert.Empty(await emulator.Store.SchedulesAsync());
     }
 
+    [Fact]
+    public async Task Push_tokens_are_added_to_a_user_and_imported_anonymously_once()
+    {
+        await using var emulator = await BrazeEmulator.StartAsync();
+        await using var provider = Services(emulator);
+        var braze = provider.GetRequiredService<IBrazeClient>();
+
+        await braze.TrackAsync(new TrackRequest().Add(new AttributesUpdate(UserId.External("p1")).AddPushTokens(new PushToken("app", "t1"))));
+        await braze.TrackAsync(new TrackRequest().Add(new AttributesUpdate(UserId.External("p1")).AddPushTokens(new PushToken("app", "t2", "device"))));
+        var profile = await emulator.Store.GetProfileAsync("p1");
+        Assert.Equal(["t1", "t2"], profile!["push_tokens"]!.AsArray().Select(t => t!["token"]!.GetValue<string>()));
+
+        var before = await emulator.Store.ProfileCountAsync();
+        var first = await braze.TrackAsync(new TrackRequest().Add(AttributesUpdate.ImportAnonymousPushTokens(new PushToken("app", "anon-1"))));
+        var again = await braze.TrackAsync(new TrackRequest().Add(AttributesUpdate.ImportAnonymousPushTokens(new PushToken("app", "anon-1"))));
+        Assert.Equal(1, first.AttributesProcessed);
+        Assert.Equal(0, again.AttributesProcessed);   // Braze ignores tokens it already has
+        Assert.Equal(before + 1, await emulator.Store.ProfileCountAsync());
+    }
+
     [Theory]
     [InlineData(nameof(FaultSettings.DropAfterApply))]
     [InlineData(nameof(FaultSettings.InternalError))]

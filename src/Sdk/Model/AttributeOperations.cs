@@ -400,3 +400,48 @@ internal sealed class LocationOperation(double latitude, double longitude) : Att
     public override void Validate(ValidationContext context, StandardAttributeKind kind, bool mergeObjects)
         => BrazeRules.Location(context, latitude, longitude);
 }
+
+/// <summary><c>push_tokens</c>: <c>[{"app_id": ..., "token": ..., "device_id": ...}]</c>.</summary>
+internal sealed class PushTokensOperation : AttributeOperation
+{
+    private static readonly JsonEncodedText s_appId = JsonEncodedText.Encode("app_id");
+    private static readonly JsonEncodedText s_token = JsonEncodedText.Encode("token");
+    private static readonly JsonEncodedText s_deviceId = JsonEncodedText.Encode("device_id");
+
+    public List<PushToken> Tokens { get; } = [];
+
+    public override void WriteValue(Utf8JsonWriter writer, BrazeWriteContext context)
+    {
+        writer.WriteStartArray();
+        foreach (var t in Tokens)
+        {
+            writer.WriteStartObject();
+            writer.WriteString(s_appId, t.AppId);
+            writer.WriteString(s_token, t.Token);
+            if (t.DeviceId is { } device)
+            {
+                writer.WriteString(s_deviceId, device);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public override void Validate(ValidationContext context, StandardAttributeKind kind, bool mergeObjects)
+    {
+        if (context.IsUserUpdateStep)
+        {
+            BrazeRules.ForbiddenInUserUpdateStep(context, "push token import fields (push_tokens)");
+            return;
+        }
+
+        for (var i = 0; i < Tokens.Count; i++)
+        {
+            context.Push(i);
+            AttributeRules.PushToken(context, Tokens[i].AppId, Tokens[i].Token);
+            context.Pop();
+        }
+    }
+}

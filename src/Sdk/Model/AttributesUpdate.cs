@@ -58,8 +58,27 @@ public sealed class AttributesUpdate
     public static AttributesUpdate CreateAliasOnlyProfile(string aliasName, string aliasLabel)
         => new(UserId.Alias(aliasName, aliasLabel)) { UpdateExistingOnly = false };
 
-    /// <summary>The user; null only in a Canvas User Update step.</summary>
+    /// <summary>
+    /// Imports push tokens for users Braze does not know yet (<c>"push_token_import": true</c>, no identifier): Braze
+    /// creates a temporary anonymous profile per token and ignores tokens it already has. Web push tokens cannot be
+    /// migrated through the API.
+    /// </summary>
+    public static AttributesUpdate ImportAnonymousPushTokens(params PushToken[] tokens) => ImportAnonymousPushTokens((IEnumerable<PushToken>)tokens);
+
+    /// <inheritdoc cref="ImportAnonymousPushTokens(PushToken[])"/>
+    public static AttributesUpdate ImportAnonymousPushTokens(IEnumerable<PushToken> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        var update = new AttributesUpdate { IsAnonymousPushTokenImport = true };
+        update.PushTokensOp().Tokens.AddRange(tokens);
+        return update;
+    }
+
+    /// <summary>The user; null in a Canvas User Update step and in an anonymous push token import.</summary>
     public UserId? User { get; }
+
+    /// <summary>True for an anonymous push token import (<see cref="ImportAnonymousPushTokens(PushToken[])"/>): written with <c>"push_token_import": true</c>.</summary>
+    public bool IsAnonymousPushTokenImport { get; private init; }
 
     /// <summary><c>_update_existing_only</c>: true updates only existing profiles. Omitted by default.</summary>
     public bool? UpdateExistingOnly { get; set; }
@@ -119,6 +138,17 @@ public sealed class AttributesUpdate
 
     /// <summary><c>push_subscribe</c>.</summary>
     public AttributesUpdate SetPushSubscribe(SubscriptionState value) => Put("push_subscribe", Wire(value));
+
+    /// <summary><c>push_tokens</c>: adds push tokens to this (identified) user's profile.</summary>
+    public AttributesUpdate AddPushTokens(params PushToken[] tokens) => AddPushTokens((IEnumerable<PushToken>)tokens);
+
+    /// <summary><c>push_tokens</c>: adds push tokens to this (identified) user's profile.</summary>
+    public AttributesUpdate AddPushTokens(IEnumerable<PushToken> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        PushTokensOp().Tokens.AddRange(tokens);
+        return this;
+    }
 
     /// <summary><c>subscription_groups</c>: subscribe or unsubscribe the user from subscription groups.</summary>
     public AttributesUpdate SetSubscriptionGroups(params SubscriptionGroupChange[] changes) => SetSubscriptionGroups((IEnumerable<SubscriptionGroupChange>)changes);
@@ -247,6 +277,11 @@ public sealed class AttributesUpdate
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         User?.WriteTo(writer);
+        if (IsAnonymousPushTokenImport)
+        {
+            writer.WriteBoolean(JsonNames.PushTokenImport, true);
+        }
+
         if (UpdateExistingOnly is { } updateOnly)
         {
             writer.WriteBoolean(JsonNames.UpdateExistingOnly, updateOnly);
@@ -270,7 +305,23 @@ public sealed class AttributesUpdate
     public void Validate(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ObjectRules.Identifier(context, User);
+        if (!IsAnonymousPushTokenImport)
+        {
+            ObjectRules.Identifier(context, User);
+        }
+        else if (context.IsUserUpdateStep)
+        {
+            context.Push("push_token_import");
+            BrazeRules.ForbiddenInUserUpdateStep(context, "push token import fields (push_token_import)");
+            context.Pop();
+        }
+        else
+        {
+            context.Push("push_token_import");
+            AttributeRules.AnonymousPushTokenImport(context, hasExternalOrBrazeId: false, hasTokens: Find("push_tokens") is var i and >= 0 && ((PushTokensOperation)_entries[i].Value).Tokens.Count > 0);
+            context.Pop();
+        }
+
         if (User is { Kind: UserIdKind.Email } && Find("phone") >= 0)
         {
             BrazeRules.IdentifierCount(context, 2);
@@ -366,6 +417,19 @@ public sealed class AttributesUpdate
         return op;
     }
 
+    private PushTokensOperation PushTokensOp()
+    {
+        var i = Find("push_tokens");
+        if (i >= 0 && _entries[i].Value is PushTokensOperation existing)
+        {
+            return existing;
+        }
+
+        var op = new PushTokensOperation();
+        Put("push_tokens", op);
+        return op;
+    }
+
     private ObjectArrayOperation ObjectArrayOp(string key)
     {
         CheckKey(key);
@@ -380,6 +444,12 @@ public sealed class AttributesUpdate
         return op;
     }
 }
+
+/// <summary>One push token for <c>push_tokens</c>.</summary>
+/// <param name="AppId">The app identifier (API key of the app in Braze), not the REST API key.</param>
+/// <param name="Token">The push token.</param>
+/// <param name="DeviceId">The device id, optional.</param>
+public sealed record PushToken(string AppId, string Token, string? DeviceId = null);
 
 /// <summary>One change to a subscription group: <c>{"subscription_group_id": ..., "subscription_state": ...}</c>.</summary>
 /// <param name="SubscriptionGroupId">The subscription group id.</param>

@@ -75,6 +75,9 @@ public abstract class UserUpdateBuilder<TSelf>
     /// <summary><c>subscription_groups</c>.</summary>
     public TSelf SetSubscriptionGroups(IEnumerable<SubscriptionGroupChange> changes) => Do(a => a.SetSubscriptionGroups(changes));
 
+    /// <summary><c>push_tokens</c>: adds push tokens to the user's profile (not allowed in a User Update step).</summary>
+    public TSelf AddPushTokens(params PushToken[] tokens) => Do(a => a.AddPushTokens(tokens));
+
     /// <summary><c>_merge_objects</c>: deep-merge nested objects (needed by <c>$update</c>).</summary>
     public TSelf MergeObjects(bool merge = true) => Do(a => a.MergeObjects = merge);
 

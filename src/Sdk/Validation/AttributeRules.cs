@@ -17,6 +17,36 @@ public static class AttributeRules
         context.Report(ValidationCodes.AttributeOperationInvalid, "$update needs \"_merge_objects\": true on the attributes object; Braze ignores it otherwise.");
     }
 
+    /// <summary>
+    /// Anonymous push token import (<c>"push_token_import": true</c>): no <c>external_id</c> or <c>braze_id</c>, and a
+    /// non-empty <c>push_tokens</c> array. The context's path points at <c>push_token_import</c>.
+    /// </summary>
+    public static void AnonymousPushTokenImport(ValidationContext context, bool hasExternalOrBrazeId, bool hasTokens)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (hasExternalOrBrazeId)
+        {
+            context.Report(ValidationCodes.PushTokenImportInvalid, "push_token_import: true is for anonymous users; remove external_id and braze_id.");
+        }
+
+        if (!hasTokens)
+        {
+            context.Report(ValidationCodes.PushTokenImportInvalid, "push_token_import: true needs a non-empty push_tokens array.");
+        }
+    }
+
+    /// <summary>One <c>push_tokens</c> entry: <c>app_id</c> and <c>token</c> are non-empty strings. The context's path points at the entry.</summary>
+    public static void PushToken(ValidationContext context, string? appId, string? token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Push("app_id");
+        BrazeRules.IdentifierValue(context, appId, "app_id");
+        context.Pop();
+        context.Push("token");
+        BrazeRules.IdentifierValue(context, token, "token");
+        context.Pop();
+    }
+
     /// <summary><c>$identifier_value</c> is a string, number or boolean.</summary>
     public static bool IdentifierValue(ValidationContext context, BrazeValue value)
     {

@@ -170,16 +170,12 @@ public static partial class BrazePayloadValidator
         foreach (var item in value.EnumerateArray())
         {
             using var scope = context.Enter(i++);
-            foreach (var field in (ReadOnlySpan<string>)["app_id", "token"])
-            {
-                using (context.Enter(field))
-                {
-                    var text = item.ValueKind == JsonValueKind.Object && item.TryGetProperty(field, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                    BrazeRules.IdentifierValue(context, text, field);
-                }
-            }
+            AttributeRules.PushToken(context, Text(item, "app_id"), Text(item, "token"));
         }
     }
+
+    private static string? Text(JsonElement item, string field)
+        => item.ValueKind == JsonValueKind.Object && item.TryGetProperty(field, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
 
     /// <summary>Anonymous push token import: <c>push_token_import: true</c>, no external_id / braze_id, and a token.</summary>
     private static void PushTokenImport(ValidationContext context, JsonElement obj)
@@ -190,15 +186,9 @@ public static partial class BrazePayloadValidator
         }
 
         using var scope = context.Enter("push_token_import");
-        if (obj.TryGetProperty("external_id", out _) || obj.TryGetProperty("braze_id", out _))
-        {
-            context.Report(ValidationCodes.PushTokenImportInvalid, "push_token_import: true is for anonymous users; remove external_id and braze_id.");
-        }
-
-        if (!obj.TryGetProperty("push_tokens", out var tokens) || tokens.ValueKind != JsonValueKind.Array || tokens.GetArrayLength() == 0)
-        {
-            context.Report(ValidationCodes.PushTokenImportInvalid, "push_token_import: true needs a non-empty push_tokens array.");
-        }
+        AttributeRules.AnonymousPushTokenImport(context,
+            hasExternalOrBrazeId: obj.TryGetProperty("external_id", out _) || obj.TryGetProperty("braze_id", out _),
+            hasTokens: obj.TryGetProperty("push_tokens", out var tokens) && tokens.ValueKind == JsonValueKind.Array && tokens.GetArrayLength() > 0);
     }
 
     private static void CustomAttributeValue(ValidationContext context, JsonElement value, bool merge)

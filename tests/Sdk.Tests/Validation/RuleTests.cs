@@ -292,6 +292,24 @@ public class RuleTests
     }
 
     [Fact]
+    public void Typed_push_tokens_write_braze_json_and_follow_the_same_rules()
+    {
+        var anonymous = new TrackRequest().Add(AttributesUpdate.ImportAnonymousPushTokens(new PushToken("app-1", "tok-1", "dev-1"), new PushToken("app-1", "tok-2")));
+        Assert.Equal("""{"attributes":[{"push_token_import":true,"push_tokens":[{"app_id":"app-1","token":"tok-1","device_id":"dev-1"},{"app_id":"app-1","token":"tok-2"}]}]}""", anonymous.ToJson());
+        Assert.True(anonymous.Validate().IsValid);
+        Agrees(anonymous);
+
+        var identified = new TrackRequest().Add(new AttributesUpdate(s_user).AddPushTokens(new PushToken("app-1", "tok-1")).AddPushTokens(new PushToken("app-1", "")));
+        Assert.Equal("""{"attributes":[{"external_id":"u","push_tokens":[{"app_id":"app-1","token":"tok-1"},{"app_id":"app-1","token":""}]}]}""", identified.ToJson());
+        Assert.Equal("attributes[0].push_tokens[1].token", Single(identified.Validate(), ValidationCodes.IdentifierInvalid).Path);
+        Agrees(identified);
+
+        var empty = new TrackRequest().Add(AttributesUpdate.ImportAnonymousPushTokens());
+        Assert.Equal("attributes[0].push_token_import", Single(empty.Validate(), ValidationCodes.PushTokenImportInvalid).Path);
+        Agrees(empty);
+    }
+
+    [Fact]
     public void A_rejected_object_does_not_reject_its_neighbours()
     {
         var result = BrazePayloadValidator.ValidateTrackRequest("""
