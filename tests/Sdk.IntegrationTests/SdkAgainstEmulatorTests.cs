@@ -79,6 +79,28 @@ public sealed class SdkAgainstEmulatorTests
     }
 
     [Fact]
+    public async Task Export_by_alias_email_and_phone_with_chosen_fields()
+    {
+        await using var emulator = await BrazeEmulator.StartAsync();
+        await using var provider = Services(emulator);
+        var braze = provider.GetRequiredService<IBrazeClient>();
+        await braze.TrackAsync(new TrackRequest()
+            .Add(AttributesUpdate.CreateAliasOnlyProfile("guest-1", "kiosk").Set("tier", "gold"))
+            .Add(new AttributesUpdate(UserId.External("x1")).SetEmail("x1@example.com").SetPhone("+4915112345678").Set("tier", "silver")));
+
+        var byAlias = await braze.ExportUsersAsync(new UsersExportRequest(UserId.Alias("guest-1", "kiosk")));
+        Assert.Equal("gold", Assert.Single(byAlias.Users).GetProperty("custom_attributes").GetProperty("tier").GetString());
+
+        var byContact = await braze.ExportUsersAsync(new UsersExportRequest(UserId.Email("x1@example.com"), UserId.Phone("+4915112345678")) { FieldsToExport = ["external_id"] });
+        var only = Assert.Single(byContact.Users);
+        Assert.Equal("x1", only.GetProperty("external_id").GetString());
+        Assert.Single(only.EnumerateObject());
+
+        var invalid = await Assert.ThrowsAsync<BrazeValidationException>(() => braze.ExportUsersAsync(new UsersExportRequest(UserId.Email("a@example.com"), UserId.Email("b@example.com"))));
+        Assert.Equal("email_address", Assert.Single(invalid.Errors).Path);
+    }
+
+    [Fact]
     public async Task Push_tokens_are_added_to_a_user_and_imported_anonymously_once()
     {
         await using var emulator = await BrazeEmulator.StartAsync();

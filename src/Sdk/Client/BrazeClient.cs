@@ -176,22 +176,23 @@ public sealed class BrazeClient : IBrazeClient
     }
 
     /// <inheritdoc />
-    public async Task<UsersExportResponse> ExportUsersAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken = default)
+    public Task<UsersExportResponse> ExportUsersAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
-        var ids = externalIds.ToList();
-        using var content = Serialize(static (w, ids) =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("external_ids");
-            foreach (var id in ids)
-            {
-                w.WriteStringValue(id);
-            }
+        return ExportUsersAsync(new UsersExportRequest(externalIds.Select(UserId.External)), cancellationToken);
+    }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }, ids);
+    /// <inheritdoc />
+    public async Task<UsersExportResponse> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = request.Validate(_options.Validation);
+        if (!validation.IsValid)
+        {
+            throw new BrazeValidationException(validation.Errors);
+        }
+
+        using var content = Serialize(static (w, r) => r.WriteTo(w), request);
         const string endpoint = "/users/export/ids";
         using var response = await Call(endpoint, () => _api.ExportUsersByIdsAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
         return EnsureSuccess(endpoint, response, static r => (r.Message, null));

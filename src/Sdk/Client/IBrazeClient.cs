@@ -31,6 +31,13 @@ public interface IBrazeClient
 
     /// <summary>Exports profiles by external id (<c>/users/export/ids</c>), as Braze returns them.</summary>
     Task<UsersExportResponse> ExportUsersAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Exports profiles by any identifiers (<c>/users/export/ids</c>: external ids, user aliases, a braze id, an email
+    /// address, a phone number), optionally only some fields. An invalid request throws
+    /// <see cref="BrazeValidationException"/> and is not sent.
+    /// </summary>
+    Task<UsersExportResponse> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Convenience overloads over <see cref="IBrazeClient"/>.</summary>

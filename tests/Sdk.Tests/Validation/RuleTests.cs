@@ -292,6 +292,18 @@ public class RuleTests
     }
 
     [Fact]
+    public void Export_requests_keep_brazes_limits_and_name_the_path()
+    {
+        var users = Enumerable.Range(0, 51).Select(i => UserId.External("u" + i)).Append(UserId.Alias("", "crm")).Append(UserId.BrazeId("b1")).Append(UserId.BrazeId("b2"));
+        var errors = new Braze.Client.UsersExportRequest(users) { FieldsToExport = ["email", " "] }.Validate().Errors.Select(e => (e.Path, e.Code)).ToList();
+        Assert.Equal(
+            [("external_ids", ValidationCodes.TooManyObjects), ("braze_id", ValidationCodes.TooManyObjects), ("user_aliases[0].alias_name", ValidationCodes.IdentifierInvalid), ("fields_to_export[1]", ValidationCodes.NameEmpty)],
+            errors);
+        Assert.False(new Braze.Client.UsersExportRequest().Validate().IsValid);
+        Assert.True(new Braze.Client.UsersExportRequest(UserId.External("u"), UserId.Alias("n", "l"), UserId.Email("a@example.com")).Validate().IsValid);
+    }
+
+    [Fact]
     public void Typed_push_tokens_write_braze_json_and_follow_the_same_rules()
     {
         var anonymous = new TrackRequest().Add(AttributesUpdate.ImportAnonymousPushTokens(new PushToken("app-1", "tok-1", "dev-1"), new PushToken("app-1", "tok-2")));
