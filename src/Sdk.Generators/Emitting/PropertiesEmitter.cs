@@ -56,6 +56,19 @@ internal static class PropertiesEmitter
                 w.Line($"public {model.New("ToPurchase")}global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
                 w.Line("    => new global::Braze.Purchase(user, productId, currency, price, time, this) { Quantity = quantity };");
                 w.Line();
+                w.Line("/// <summary>This purchase in a Canvas User Update step (no identifier; the time may be Liquid).</summary>");
+                w.Open($"public {model.New("ToUserUpdateStepPurchase")}global::Braze.Purchase ToUserUpdateStepPurchase(string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
+                w.Line("var purchase = global::Braze.Purchase.ForUserUpdateStep(productId, currency, price, time, this);");
+                w.Line("purchase.Quantity = quantity;");
+                w.Line("return purchase;");
+                w.Close();
+                w.Line();
+                break;
+            case PropertiesKind.Object:
+                var nullable = model.Keyword.Contains("struct") ? string.Empty : "?";
+                w.Line("/// <summary>This object as a nested value (in <see cref=\"global::Braze.BrazeProperties\"/>, arrays or custom attributes); null gives a JSON null.</summary>");
+                w.Line($"public static implicit operator global::Braze.BrazeValue({model.TypeName}{nullable} value) => global::Braze.BrazeValue.From(value);");
+                w.Line();
                 break;
             case PropertiesKind.Context:
             case PropertiesKind.TriggerProperties:

@@ -109,6 +109,22 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void Object_records_convert_to_nested_values_and_purchases_have_a_step_form()
+    {
+        var properties = new BrazeProperties { { "lead", new Cast("Ann", 30) }, { "none", (Cast?)null } };
+        var request = new TrackRequest().Add(new TrackEvent(UserId.External("u"), "e", new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), properties));
+        var json = JsonNode.Parse(request.ToJson())!["events"]![0]!["properties"]!;
+        Assert.Equal("""{"lead":{"name":"Ann","age":30},"none":null}""", json.ToJsonString());
+
+        var step = new TrackRequest().Add(new PopcornPurchase("large", true).ToUserUpdateStepPurchase("popcorn", "USD", 3.5m, BrazeTimestamp.FromText("{{${time}}}"), quantity: 2));
+        Assert.True(step.ValidateAsUserUpdateStep().IsValid);
+        var purchase = JsonNode.Parse(step.ToJson())!["purchases"]![0]!;
+        Assert.Null(purchase["external_id"]);
+        Assert.Equal(2, purchase["quantity"]!.GetValue<int>());
+        Assert.Equal("large", purchase["properties"]!["size"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Generated_validation_reports_paths_through_the_shared_rules()
     {
         var movie = new RentedMovie(new string('m', 256), null, 1m, 1, null, double.NaN, false, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), null,

@@ -9,6 +9,9 @@ partial record Cast : global::Braze.IBrazeProperties
     private static readonly global::System.Text.Json.JsonEncodedText s_name0 = global::System.Text.Json.JsonEncodedText.Encode("name");
     private static readonly global::System.Text.Json.JsonEncodedText s_name1 = global::System.Text.Json.JsonEncodedText.Encode("age");
 
+    /// <summary>This object as a nested value (in <see cref="global::Braze.BrazeProperties"/>, arrays or custom attributes); null gives a JSON null.</summary>
+    public static implicit operator global::Braze.BrazeValue(Cast? value) => global::Braze.BrazeValue.From(value);
+
     /// <inheritdoc />
     public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
     {

@@ -13,6 +13,14 @@ partial record PopcornPurchase : global::Braze.IBrazeProperties
     public global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)
         => new global::Braze.Purchase(user, productId, currency, price, time, this) { Quantity = quantity };
 
+    /// <summary>This purchase in a Canvas User Update step (no identifier; the time may be Liquid).</summary>
+    public global::Braze.Purchase ToUserUpdateStepPurchase(string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)
+    {
+        var purchase = global::Braze.Purchase.ForUserUpdateStep(productId, currency, price, time, this);
+        purchase.Quantity = quantity;
+        return purchase;
+    }
+
     /// <inheritdoc />
     public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
     {
