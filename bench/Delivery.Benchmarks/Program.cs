@@ -130,7 +130,9 @@ internal static class Naive
 /// <summary>The SDK: AddBraze + IBrazeTracker, every event validated, serialized once, batched and paced.</summary>
 internal static class Tracked
 {
-    public static async Task RunAsync(Uri baseUrl, int objects, bool typed)
+    private static readonly DateTimeOffset s_released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
+
+    private static ServiceProvider Provider(Uri baseUrl)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -138,11 +140,15 @@ internal static class Tracked
         {
             o.ApiKey = "bench";
             o.BaseUrl = baseUrl;
-            o.Tracker.MaxQueueSize = 100_000;
         });
-        await using var provider = services.BuildServiceProvider();
+        return services.BuildServiceProvider();
+    }
+
+    public static async Task RunAsync(Uri baseUrl, int objects, bool typed)
+    {
+        await using var provider = Provider(baseUrl);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
-        var released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
+        var released = s_released;
         for (var n = 0; n < objects; n++)
         {
             if (typed)
@@ -168,16 +174,9 @@ internal static class Tracked
     /// <summary>Produces <paramref name="perSecond"/> events per second in 10 ms steps for <paramref name="seconds"/> seconds, then flushes.</summary>
     public static async Task RunSustainedAsync(Uri baseUrl, int perSecond, int seconds)
     {
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddBraze(o =>
-        {
-            o.ApiKey = "bench";
-            o.BaseUrl = baseUrl;
-        });
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Provider(baseUrl);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
-        var released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
+        var released = s_released;
         var perStep = perSecond / 100;
         var total = perSecond * seconds;
         var start = Stopwatch.GetTimestamp();

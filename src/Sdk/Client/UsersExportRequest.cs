@@ -69,15 +69,7 @@ public sealed class UsersExportRequest
                     using (context.Enter("user_aliases"))
                     using (context.Enter(alias++))
                     {
-                        using (context.Enter("alias_name"))
-                        {
-                            BrazeRules.IdentifierValue(context, user.Value, "alias_name");
-                        }
-
-                        using (context.Enter("alias_label"))
-                        {
-                            BrazeRules.IdentifierValue(context, user.AliasLabel, "alias_label");
-                        }
+                        BrazeRules.IdentifierPair(context, "alias_name", user.Value, "alias_label", user.AliasLabel);
                     }
 
                     break;

@@ -116,12 +116,7 @@ public sealed class UserId : IEquatable<UserId>
         switch (Kind)
         {
             case UserIdKind.Alias:
-                context.Push("alias_name");
-                BrazeRules.IdentifierValue(context, Value, "alias_name");
-                context.Pop();
-                context.Push("alias_label");
-                BrazeRules.IdentifierValue(context, AliasLabel, "alias_label");
-                context.Pop();
+                BrazeRules.IdentifierPair(context, "alias_name", Value, "alias_label", AliasLabel);
                 break;
             case UserIdKind.Email:
                 if (BrazeRules.IdentifierValue(context, Value, "email"))

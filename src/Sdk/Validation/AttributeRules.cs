@@ -38,13 +38,7 @@ public static class AttributeRules
     /// <summary>One <c>push_tokens</c> entry: <c>app_id</c> and <c>token</c> are non-empty strings. The context's path points at the entry.</summary>
     public static void PushToken(ValidationContext context, string? appId, string? token)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        context.Push("app_id");
-        BrazeRules.IdentifierValue(context, appId, "app_id");
-        context.Pop();
-        context.Push("token");
-        BrazeRules.IdentifierValue(context, token, "token");
-        context.Pop();
+        BrazeRules.IdentifierPair(context, "app_id", appId, "token", token);
     }
 
     /// <summary><c>$identifier_value</c> is a string, number or boolean.</summary>

@@ -170,12 +170,9 @@ public static partial class BrazePayloadValidator
         foreach (var item in value.EnumerateArray())
         {
             using var scope = context.Enter(i++);
-            AttributeRules.PushToken(context, Text(item, "app_id"), Text(item, "token"));
+            AttributeRules.PushToken(context, StringField(item, "app_id"), StringField(item, "token"));
         }
     }
-
-    private static string? Text(JsonElement item, string field)
-        => item.ValueKind == JsonValueKind.Object && item.TryGetProperty(field, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
 
     /// <summary>Anonymous push token import: <c>push_token_import: true</c>, no external_id / braze_id, and a token.</summary>
     private static void PushTokenImport(ValidationContext context, JsonElement obj)

@@ -97,15 +97,12 @@ public static partial class BrazePayloadValidator
             return;
         }
 
-        foreach (var part in (ReadOnlySpan<string>)["alias_name", "alias_label"])
-        {
-            using (context.Enter(part))
-            {
-                var text = value.TryGetProperty(part, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                BrazeRules.IdentifierValue(context, text, part);
-            }
-        }
+        BrazeRules.IdentifierPair(context, "alias_name", StringField(value, "alias_name"), "alias_label", StringField(value, "alias_label"));
     }
+
+    /// <summary>The string value of <paramref name="field"/> of an object, or null when it is missing or not a string.</summary>
+    internal static string? StringField(JsonElement obj, string field)
+        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(field, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
 
     private static void IdentifierContact(ValidationContext context, string field, JsonElement value)
     {

@@ -558,6 +558,21 @@ public static class BrazeRules
         return false;
     }
 
+    /// <summary>
+    /// Two identifier strings of one object (alias_name and alias_label, app_id and token) are non-empty, each reported
+    /// at its own field below the context's current path.
+    /// </summary>
+    public static void IdentifierPair(ValidationContext context, string firstField, string? first, string secondField, string? second)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Push(firstField);
+        IdentifierValue(context, first, firstField);
+        context.Pop();
+        context.Push(secondField);
+        IdentifierValue(context, second, secondField);
+        context.Pop();
+    }
+
     // ---------------------------------------------------------------- User Update step
 
     /// <summary>User Update step JSON is at most 65,536 characters.</summary>
