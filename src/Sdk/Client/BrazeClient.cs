@@ -90,10 +90,18 @@ public sealed class BrazeClient : IBrazeClient
         var ranges = chunker.Plan(_options.Validation);
         Log.TrackPlan(_logger, chunker.ObjectCount, ranges.Count);
         var outcomes = new ChunkOutcome[ranges.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, ranges.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken },
-            async (i, ct) => outcomes[i] = await SendChunkAsync(chunker, ranges[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        if (ranges.Count == 1)
+        {
+            // The tracker's usual case (one full batch): no parallel loop to set up.
+            outcomes[0] = await SendChunkAsync(chunker, ranges[0], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, ranges.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken },
+                async (i, ct) => outcomes[i] = await SendChunkAsync(chunker, ranges[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
 
         int attributes = 0, events = 0, purchases = 0;
         var errors = new List<TrackError>();

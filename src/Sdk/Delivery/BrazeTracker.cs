@@ -30,8 +30,8 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     private readonly ILogger _logger;
     private readonly BrazeMetrics? _metrics;
     private readonly TimeProvider _time;
-    private readonly Channel<Item> _queue;
-    private readonly ConcurrentDictionary<long, Item> _pending = new();
+    private readonly Channel<TrackedItem> _queue;
+    private readonly PendingItems _pending = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _sendCts = new();
@@ -59,7 +59,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         _time = timeProvider ?? TimeProvider.System;
         _writeContext = new BrazeWriteContext(options.Validation);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(Math.Max(1, _tracker.MaxQueueSize))
+        _queue = Channel.CreateBounded<TrackedItem>(new BoundedChannelOptions(Math.Max(1, _tracker.MaxQueueSize))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -128,7 +128,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         EnsureStarted();
-        var waiting = _pending.Values.Select(i => i.Completion.Task).ToList();
+        var waiting = _pending.Snapshot().Select(i => i.GetTask()).ToList();
         RequestFlush(Interlocked.Read(ref _sequence));
         try
         {
@@ -204,7 +204,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         }
 
         var undelivered = 0;
-        foreach (var item in _pending.Values)
+        foreach (var item in _pending.Snapshot())
         {
             if (Complete(item, new BrazeDeliveryException(
                 _outbox is null
@@ -257,13 +257,13 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
                 var rows = _outbox.ReadAll();
                 foreach (var (id, kind, payload) in rows)
                 {
-                    var item = new Item(Interlocked.Increment(ref _sequence), kind, payload) { OutboxId = id };
-                    _pending[item.Sequence] = item;
+                    var item = new TrackedItem(Interlocked.Increment(ref _sequence), kind, payload) { OutboxId = id };
+                    _pending.Add(item);
                     _metrics?.AddQueueDepth(1);
                     if (!_queue.Writer.TryWrite(item))
                     {
                         // More leftovers than the queue holds: they stay in the outbox for the next start.
-                        _pending.TryRemove(item.Sequence, out _);
+                        _pending.Remove(item);
                         _metrics?.AddQueueDepth(-1);
                         break;
                     }
@@ -321,13 +321,13 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         }
 
         EnsureStarted();
-        var item = new Item(Interlocked.Increment(ref _sequence), kind, payload);
+        var item = new TrackedItem(Interlocked.Increment(ref _sequence), kind, payload);
         if (_outbox is { } outbox)
         {
             item.OutboxId = outbox.Add(kind, payload, _time.GetUtcNow());
         }
 
-        _pending[item.Sequence] = item;
+        _pending.Add(item);
         _metrics?.AddQueueDepth(1);
         try
         {
@@ -351,7 +351,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         catch (Exception ex) when (ex is BrazeQueueFullException or OperationCanceledException or ChannelClosedException)
         {
             // Not accepted: undo, so nothing is left half-queued.
-            if (_pending.TryRemove(item.Sequence, out _))
+            if (_pending.Remove(item))
             {
                 _metrics?.AddQueueDepth(-1);
                 RemoveFromOutbox([item]);
@@ -365,7 +365,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             throw;
         }
 
-        return new TrackHandle(item.Completion.Task);
+        return new TrackHandle(item);
     }
 
     private void RequestFlush(long upTo)
@@ -390,7 +390,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         var max = _options.Validation.ObjectLimitScope == ObjectLimitScope.PerArray
             ? _options.Validation.MaxObjectsPerRequest * 3
             : _options.Validation.MaxObjectsPerRequest;
-        var batch = new List<Item>(max);
+        var batch = new List<TrackedItem>(max);
         while (true)
         {
             try
@@ -466,12 +466,19 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         }
     }
 
-    private async Task SendBatchAsync(List<Item> batch)
+    private async Task SendBatchAsync(List<TrackedItem> batch)
     {
         try
         {
-            var arrays = new List<ReadOnlyMemory<byte>>[] { [], [], [] };
-            var items = new List<Item>[] { [], [], [] };
+            // Sized once from the batch: growing lists here cost more per item than the item's own bookkeeping.
+            Span<int> counts = stackalloc int[3];
+            foreach (var item in batch)
+            {
+                counts[item.Kind]++;
+            }
+
+            var arrays = new List<ReadOnlyMemory<byte>>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
+            var items = new List<TrackedItem>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
             foreach (var item in batch)
             {
                 arrays[item.Kind].Add(item.Payload);
@@ -479,7 +486,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             }
 
             var result = await _client.SendChunksAsync(new TrackChunker(arrays[0], arrays[1], arrays[2]), _sendCts.Token).ConfigureAwait(false);
-            var done = new List<Item>(batch.Count);
+            var done = new List<TrackedItem>(batch.Count);
             for (var kind = 0; kind < 3; kind++)
             {
                 var name = s_arrayNames[kind];
@@ -537,22 +544,15 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     }
 
     /// <summary>Completes an item exactly once; returns false when something else completed it first.</summary>
-    private bool Complete(Item item, Exception? error, bool removeFromOutbox)
+    private bool Complete(TrackedItem item, Exception? error, bool removeFromOutbox)
     {
-        if (!_pending.TryRemove(item.Sequence, out _))
+        if (!_pending.Remove(item))
         {
             return false;
         }
 
         _metrics?.AddQueueDepth(-1);
-        if (error is null)
-        {
-            item.Completion.TrySetResult();
-        }
-        else
-        {
-            item.Completion.TrySetException(error);
-        }
+        item.Finish(error);
 
         if (removeFromOutbox)
         {
@@ -562,7 +562,7 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         return true;
     }
 
-    private void RemoveFromOutbox(IReadOnlyCollection<Item> items)
+    private void RemoveFromOutbox(IReadOnlyCollection<TrackedItem> items)
     {
         if (items.Count == 0)
         {
@@ -587,16 +587,4 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     [LoggerMessage(23, LogLevel.Information, "The Braze tracker replays {Count} item(s) from its outbox")]
     private static partial void LogReplayed(ILogger logger, int count);
 
-    private sealed class Item(long sequence, int kind, byte[] payload)
-    {
-        public long Sequence { get; } = sequence;
-
-        public int Kind { get; } = kind;
-
-        public byte[] Payload { get; } = payload;
-
-        public long OutboxId { get; set; }
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }
