@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Packs Braze.Sdk, then builds and runs a fresh console project that restores it from a local folder feed and uses
-# [BrazeEvent]: proves the runtime dll is in lib/ and the generator works from analyzers/dotnet/cs.
+# Packs Braze.Sdk and Braze.Sdk.Emulator, then builds and runs a fresh console project that restores them from a local
+# folder feed, uses [BrazeEvent], starts the emulator in-process and sends the event to it through AddBraze: proves the
+# runtime dll is in lib/, the generator works from analyzers/dotnet/cs and the emulator package runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 feed="$work/feed"
 dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
+dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
 mkdir -p "$work/app"
 cd "$work/app"
 cat > nuget.config <<XML
@@ -30,14 +32,28 @@ cat > app.csproj <<'XML'
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Braze.Sdk" Version="0.0.0-packagetest" />
+    <PackageReference Include="Braze.Sdk.Emulator" Version="0.0.0-packagetest" />
   </ItemGroup>
 </Project>
 XML
 cat > Program.cs <<'CS'
 using Braze;
+using Braze.Client;
+using Braze.Emulator;
+using Microsoft.Extensions.DependencyInjection;
+
 var request = new TrackRequest().Add(new RentedMovie("The Sad Egg", 4.99m).ToEvent(UserId.External("u1"), new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero)));
 if (!request.Validate().IsValid) { Console.WriteLine("invalid"); return 1; }
 Console.WriteLine(request.ToJson());
+
+await using var emulator = await BrazeEmulator.StartAsync();
+var services = new ServiceCollection();
+services.AddBraze(o => { o.ApiKey = emulator.ApiKey; o.BaseUrl = emulator.BaseUrl; });
+await using var provider = services.BuildServiceProvider();
+var braze = provider.GetRequiredService<IBrazeClient>();
+var result = await braze.TrackAsync(request);
+var export = await braze.ExportUsersAsync(["u1"]);
+Console.WriteLine($"emulator: {result.EventsProcessed} event(s) processed, {export.Users.Count} profile(s) exported");
 return 0;
 
 [BrazeEvent("rented_movie")]
@@ -46,4 +62,5 @@ CS
 dotnet run --nologo -v quiet > out.txt
 cat out.txt
 grep -q '"properties":{"movie":"The Sad Egg","price":4.99}' out.txt
+grep -q 'emulator: 1 event(s) processed, 1 profile(s) exported' out.txt
 echo "package test: OK"
