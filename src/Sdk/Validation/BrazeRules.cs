@@ -8,7 +8,7 @@ namespace Braze.Validation;
 /// <see cref="ValidationContext"/> at its current path. The typed model, the generated code and the JSON
 /// validator all call these; none of them restates a rule. Each function returns true when the value is valid.
 /// </summary>
-public static class BrazeRules
+public static partial class BrazeRules
 {
     /// <summary>Names reserved in custom event properties.</summary>
     public static readonly IReadOnlyList<string> ReservedEventPropertyNames = ["time", "event_name"];
@@ -625,8 +625,40 @@ public static class BrazeRules
             return false;
         }
 
-        return EventPropertiesReference(context, value);
+        return CanvasTagReference(context, value) & EventPropertiesReference(context, value);
     }
+
+    /// <summary>
+    /// The Canvas Liquid tags <c>canvas_id</c>, <c>canvas_name</c> and <c>canvas_variant_name</c> are not supported in a
+    /// User Update step (Braze renders nothing for them). Entry properties of the same name
+    /// (<c>{{context.${canvas_name}}}</c>) are fine.
+    /// </summary>
+    public static bool CanvasTagReference(ValidationContext context, string value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.Contains("canvas_", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (System.Text.RegularExpressions.Match segment in LiquidSegment().Matches(value))
+        {
+            if (CanvasTag().Match(segment.Value) is { Success: true } tag)
+            {
+                ForbiddenInUserUpdateStep(context, $"the Canvas Liquid tag {tag.Value} (canvas_id, canvas_name and canvas_variant_name are not supported there)");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex LiquidSegment();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.'""])(?<!\$\{)\b(canvas_id|canvas_name|canvas_variant_name)\b")]
+    private static partial System.Text.RegularExpressions.Regex CanvasTag();
 
     /// <summary>A key inside a User Update step must not carry an API key.</summary>
     public static bool UserUpdateStepKey(ValidationContext context, string key)

@@ -357,6 +357,13 @@ public class RuleTests
         var warning = BrazePayloadValidator.ValidateUserUpdateStep("""{"attributes":[{"last":"{{event_properties.${movie}}}"}]}""");
         Assert.True(warning.IsValid);
         Assert.Equal(ValidationCodes.EventPropertiesReference, Assert.Single(warning.Warnings).Code);
+        var canvasTag = BrazePayloadValidator.ValidateUserUpdateStep("""{"attributes":[{"last_canvas":"{{ canvas_name }}","ok":"{{context.${canvas_name}}}"}]}""");
+        var tagError = Single(canvasTag, ValidationCodes.UserUpdateStepForbidden);
+        Assert.Equal("attributes[0].last_canvas", tagError.Path);
+        Assert.Contains("canvas_name", tagError.Message, StringComparison.Ordinal);
+        var typed = new TrackRequest().Add(AttributesUpdate.ForUserUpdateStep().Set("variant", BrazeValue.Liquid("{% if canvas_variant_name == 'A' %}a{% endif %}"))).ValidateAsUserUpdateStep();
+        Assert.Equal("attributes[0].variant", Single(typed, ValidationCodes.UserUpdateStepForbidden).Path);
+        Assert.True(BrazePayloadValidator.ValidateUserUpdateStep("""{"attributes":[{"plain":"my canvas_name is text"}]}""").IsValid);
         var tooLong = BrazePayloadValidator.ValidateUserUpdateStep("{\"attributes\":[{\"a\":\"" + new string('x', 65_536) + "\"}]}");
         Assert.Contains(tooLong.Errors, e => e.Code == ValidationCodes.UserUpdateStepTooLong);
     }
