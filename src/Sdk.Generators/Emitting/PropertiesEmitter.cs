@@ -10,6 +10,7 @@ internal static class PropertiesEmitter
 {
     private const string Rules = "global::Braze.Validation.BrazeRules";
     private const string Usage = "global::Braze.Validation.PropertiesUsage";
+    private const string Validation = "global::Braze.Validation.PropertiesValidation";
 
     public static string Emit(PropertiesModel model)
     {
@@ -97,6 +98,13 @@ internal static class PropertiesEmitter
         for (var i = 0; i < model.Members.Count; i++)
         {
             var m = model.Members[i];
+            if (IsPlainValue(m))
+            {
+                // A non-nullable scalar struct needs no null check and no local: one statement, less source to parse.
+                WriteValue(w, m, $"this.{m.Name}", inArray: false, name: $"s_name{i}");
+                continue;
+            }
+
             var v = $"v{i}";
             OpenValue(w, m, v);
             if (m.IsDictionary)
@@ -128,6 +136,9 @@ internal static class PropertiesEmitter
         w.Line("writer.WriteEndObject();");
         w.Close();
     }
+
+    /// <summary>A non-nullable value type that is neither a collection nor a dictionary: read directly, never null.</summary>
+    private static bool IsPlainValue(MemberModel m) => m.IsValueType && !m.IsNullable && !m.IsCollection && !m.IsDictionary;
 
     /// <summary>Opens a block with the member's value in a local, skipping null values (they are not sent).</summary>
     private static void OpenValue(SourceWriter w, MemberModel m, string local)
@@ -255,6 +266,28 @@ internal static class PropertiesEmitter
                 continue;
             }
 
+            // The common scalar members are one call each: less generated source, which the driver has to parse.
+            if (!m.IsDictionary && !m.IsCollection && m.Kind is ValueKind.String or ValueKind.Float or ValueKind.DateTimeOffset)
+            {
+                var check = m.Kind switch
+                {
+                    ValueKind.String => "String",
+                    ValueKind.Float => "Number",
+                    _ => "Time",
+                };
+                var cast = m.Kind == ValueKind.Float ? "(double?)" : string.Empty;
+                w.Line($"{Validation}.{check}(context, {Literal(m.WireName)}, {cast}this.{m.Name});");
+                continue;
+            }
+
+            if (IsPlainValue(m))
+            {
+                w.Line($"context.Push({Literal(m.WireName)});");
+                CheckValue(w, m, $"this.{m.Name}", inArray: false);
+                w.Line("context.Pop();");
+                continue;
+            }
+
             var v = $"v{i}";
             OpenValue(w, m, v);
             w.Line($"context.Push({Literal(m.WireName)});");
@@ -319,7 +352,7 @@ internal static class PropertiesEmitter
         }
 
         var hasNested = model.Members.Any(m => m.IsCollection || m.IsDictionary || m.Kind == ValueKind.Nested) ? "true" : "false";
-        w.Line($"global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, {model.Members.Count.ToString(CultureInfo.InvariantCulture)}, {hasNested});");
+        w.Line($"{Validation}.Shape(context, this, usage, {model.Members.Count.ToString(CultureInfo.InvariantCulture)}, {hasNested});");
         w.Close();
     }
 

@@ -5,6 +5,48 @@ namespace Braze.Validation;
 /// <summary>Whole-object rules on a properties object, shared by <see cref="BrazeProperties"/> and generated code.</summary>
 public static class PropertiesValidation
 {
+    /// <summary>A string member (generated code): when not null, its length and, if it reads as a time, its year, at <paramref name="name"/>.</summary>
+    public static void String(ValidationContext context, string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (value is null)
+        {
+            return;
+        }
+
+        context.Push(name);
+        BrazeRules.StringOrTimeValue(context, value);
+        context.Pop();
+    }
+
+    /// <summary>A floating-point member (generated code): when not null, finite, at <paramref name="name"/>.</summary>
+    public static void Number(ValidationContext context, string name, double? value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (value is not { } number)
+        {
+            return;
+        }
+
+        context.Push(name);
+        BrazeRules.Number(context, number);
+        context.Pop();
+    }
+
+    /// <summary>A time member (generated code): when not null, its year in range, at <paramref name="name"/>.</summary>
+    public static void Time(ValidationContext context, string name, DateTimeOffset? value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (value is not { } time)
+        {
+            return;
+        }
+
+        context.Push(name);
+        BrazeRules.Time(context, time);
+        context.Pop();
+    }
+
     /// <summary>
     /// Event and purchase properties: at most 256 properties, and when they contain arrays or objects at most
     /// the payload limit in bytes (measured by serializing once). Other usages have no whole-object rule here:

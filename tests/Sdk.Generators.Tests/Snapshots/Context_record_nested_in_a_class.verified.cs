@@ -28,11 +28,8 @@ partial class Outer
             {
                 writer.WriteString(s_name0, v0);
             }
-            {
-                var v1 = this.ExpiresAt;
-                writer.WritePropertyName(s_name1);
-                context.WriteTime(writer, v1);
-            }
+            writer.WritePropertyName(s_name1);
+            context.WriteTime(writer, this.ExpiresAt);
             writer.WriteEndObject();
         }
 
@@ -40,18 +37,8 @@ partial class Outer
         public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);
-            if (this.CouponCode is { } v0)
-            {
-                context.Push("coupon_code");
-                global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-                context.Pop();
-            }
-            {
-                var v1 = this.ExpiresAt;
-                context.Push("expires_at");
-                global::Braze.Validation.BrazeRules.Time(context, v1);
-                context.Pop();
-            }
+            global::Braze.Validation.PropertiesValidation.String(context, "coupon_code", this.CouponCode);
+            global::Braze.Validation.PropertiesValidation.Time(context, "expires_at", this.ExpiresAt);
             global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
         }
     }

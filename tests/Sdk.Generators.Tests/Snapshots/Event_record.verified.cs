@@ -50,44 +50,23 @@ partial record RentedMovie : global::Braze.IBrazeEvent
         {
             writer.WriteString(s_name1, v1);
         }
-        {
-            var v2 = this.Price;
-            writer.WriteNumber(s_name2, v2);
-        }
-        {
-            var v3 = this.Rank;
-            writer.WriteNumber(s_name3, v3);
-        }
+        writer.WriteNumber(s_name2, this.Price);
+        writer.WriteNumber(s_name3, this.Rank);
         if (this.Views is { } v4)
         {
             writer.WriteNumber(s_name4, v4);
         }
-        {
-            var v5 = this.Rating;
-            writer.WriteNumber(s_name5, v5);
-        }
-        {
-            var v6 = this.Rewatch;
-            writer.WriteBoolean(s_name6, v6);
-        }
-        {
-            var v7 = this.ReleasedAt;
-            writer.WritePropertyName(s_name7);
-            context.WriteTime(writer, v7);
-        }
+        writer.WriteNumber(s_name5, this.Rating);
+        writer.WriteBoolean(s_name6, this.Rewatch);
+        writer.WritePropertyName(s_name7);
+        context.WriteTime(writer, this.ReleasedAt);
         if (this.AvailableFrom is { } v8)
         {
             writer.WritePropertyName(s_name8);
             context.WriteTime(writer, v8);
         }
-        {
-            var v9 = this.Format;
-            writer.WriteString(s_name9, v9 switch { global::Demo.Format.Streaming => "streaming", global::Demo.Format.BluRay => "blu-ray", _ => throw new global::System.InvalidOperationException("Undefined Demo.Format value; validate first.") });
-        }
-        {
-            var v10 = this.Id;
-            writer.WriteString(s_name10, v10);
-        }
+        writer.WriteString(s_name9, this.Format switch { global::Demo.Format.Streaming => "streaming", global::Demo.Format.BluRay => "blu-ray", _ => throw new global::System.InvalidOperationException("Undefined Demo.Format value; validate first.") });
+        writer.WriteString(s_name10, this.Id);
         if (this.Trailer is { } v11)
         {
             writer.WriteString(s_name11, v11.OriginalString);
@@ -175,45 +154,22 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             context.Pop();
         }
         var nestedUsage = usage == global::Braze.Validation.PropertiesUsage.NestedAttribute ? global::Braze.Validation.PropertiesUsage.NestedAttribute : global::Braze.Validation.PropertiesUsage.NestedProperty;
-        if (this.Movie is { } v0)
-        {
-            context.Push("movie");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-            context.Pop();
-        }
-        if (this.Director is { } v1)
-        {
-            context.Push("director");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v1);
-            context.Pop();
-        }
-        {
-            var v5 = this.Rating;
-            context.Push("rating");
-            global::Braze.Validation.BrazeRules.Number(context, (double)v5);
-            context.Pop();
-        }
-        {
-            var v7 = this.ReleasedAt;
-            context.Push("released_at");
-            global::Braze.Validation.BrazeRules.Time(context, v7);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "movie", this.Movie);
+        global::Braze.Validation.PropertiesValidation.String(context, "director", this.Director);
+        global::Braze.Validation.PropertiesValidation.Number(context, "rating", (double?)this.Rating);
+        global::Braze.Validation.PropertiesValidation.Time(context, "released_at", this.ReleasedAt);
         if (this.AvailableFrom is { } v8)
         {
             context.Push("available_from");
             global::Braze.Validation.BrazeRules.Time(context, global::Braze.Time.BrazeTime.ToUtc(v8));
             context.Pop();
         }
+        context.Push("format");
+        if (this.Format is not (global::Demo.Format.Streaming or global::Demo.Format.BluRay))
         {
-            var v9 = this.Format;
-            context.Push("format");
-            if (v9 is not (global::Demo.Format.Streaming or global::Demo.Format.BluRay))
-            {
-                context.Report(global::Braze.Validation.ValidationCodes.InvalidType, "The value is not a defined member of Demo.Format.");
-            }
-            context.Pop();
+            context.Report(global::Braze.Validation.ValidationCodes.InvalidType, "The value is not a defined member of Demo.Format.");
         }
+        context.Pop();
         if (this.Trailer is { } v11)
         {
             context.Push("trailer");
@@ -250,12 +206,7 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             }
             context.Pop();
         }
-        if (this.Studio is { } v15)
-        {
-            context.Push("studio_name");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v15);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "studio_name", this.Studio);
         if (this.Lead is { } v16)
         {
             context.Push("lead");

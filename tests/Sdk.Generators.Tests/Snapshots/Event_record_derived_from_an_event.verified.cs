@@ -31,18 +31,9 @@ partial record RentedSequel : global::Braze.IBrazeEvent
         {
             writer.WriteString(s_name0, v0);
         }
-        {
-            var v1 = this.Year;
-            writer.WriteNumber(s_name1, v1);
-        }
-        {
-            var v2 = this.Price;
-            writer.WriteNumber(s_name2, v2);
-        }
-        {
-            var v3 = this.Part;
-            writer.WriteNumber(s_name3, v3);
-        }
+        writer.WriteNumber(s_name1, this.Year);
+        writer.WriteNumber(s_name2, this.Price);
+        writer.WriteNumber(s_name3, this.Part);
         writer.WriteEndObject();
     }
 
@@ -56,12 +47,7 @@ partial record RentedSequel : global::Braze.IBrazeEvent
             global::Braze.Validation.BrazeRules.PropertyName(context, "price", usage);
             context.Pop();
         }
-        if (this.Title is { } v0)
-        {
-            context.Push("title");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "title", this.Title);
         global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 4, false);
     }
 }

@@ -20,10 +20,7 @@ partial record Cast : global::Braze.IBrazeProperties
         {
             writer.WriteString(s_name0, v0);
         }
-        {
-            var v1 = this.Age;
-            writer.WriteNumber(s_name1, v1);
-        }
+        writer.WriteNumber(s_name1, this.Age);
         writer.WriteEndObject();
     }
 
@@ -31,12 +28,7 @@ partial record Cast : global::Braze.IBrazeProperties
     public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        if (this.Name is { } v0)
-        {
-            context.Push("name");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "name", this.Name);
         global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
     }
 }

@@ -29,10 +29,7 @@ partial record PopcornPurchase : global::Braze.IBrazeProperties
         {
             writer.WriteString(s_name0, v0);
         }
-        {
-            var v1 = this.Butter;
-            writer.WriteBoolean(s_name1, v1);
-        }
+        writer.WriteBoolean(s_name1, this.Butter);
         writer.WriteEndObject();
     }
 
@@ -40,12 +37,7 @@ partial record PopcornPurchase : global::Braze.IBrazeProperties
     public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        if (this.Size is { } v0)
-        {
-            context.Push("size");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "size", this.Size);
         global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
     }
 }

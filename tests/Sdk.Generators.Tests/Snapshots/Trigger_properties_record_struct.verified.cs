@@ -26,10 +26,7 @@ partial record struct OrderTrigger : global::Braze.IBrazeProperties
         {
             writer.WriteString(s_name0, v0);
         }
-        {
-            var v1 = this.Total;
-            writer.WriteNumber(s_name1, v1);
-        }
+        writer.WriteNumber(s_name1, this.Total);
         writer.WriteEndObject();
     }
 
@@ -37,12 +34,7 @@ partial record struct OrderTrigger : global::Braze.IBrazeProperties
     public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        if (this.OrderId is { } v0)
-        {
-            context.Push("orderId");
-            global::Braze.Validation.BrazeRules.StringOrTimeValue(context, v0);
-            context.Pop();
-        }
+        global::Braze.Validation.PropertiesValidation.String(context, "orderId", this.OrderId);
         global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
     }
 }
