@@ -486,31 +486,34 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             }
 
             var result = await _client.SendChunksAsync(new TrackChunker(arrays[0], arrays[1], arrays[2]), _sendCts.Token).ConfigureAwait(false);
+            // Claimed first, out of the outbox next, completed last: once a handle completes (and so once FlushAsync
+            // returns) the item is no longer in the outbox, and a crash in between can only resend, never lose it.
             var done = new List<TrackedItem>(batch.Count);
+            var errors = default(Dictionary<TrackedItem, Exception>);
             for (var kind = 0; kind < 3; kind++)
             {
                 var name = s_arrayNames[kind];
                 for (var i = 0; i < items[kind].Count; i++)
                 {
                     var item = items[kind][i];
-                    if (result.IsAccepted(name, i))
+                    if (!Claim(item))
                     {
-                        if (Complete(item, null, removeFromOutbox: false))
-                        {
-                            done.Add(item);
-                        }
+                        continue;
                     }
-                    else
+
+                    done.Add(item);
+                    if (!result.IsAccepted(name, i))
                     {
-                        if (Complete(item, Reason(result, name, i), removeFromOutbox: false))
-                        {
-                            done.Add(item);
-                        }
+                        (errors ??= []).Add(item, Reason(result, name, i));
                     }
                 }
             }
 
             RemoveFromOutbox(done);
+            foreach (var item in done)
+            {
+                item.Finish(errors is not null && errors.TryGetValue(item, out var error) ? error : null);
+            }
         }
         catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
         {
@@ -519,8 +522,12 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         catch (Exception ex)
         {
             LogLoopError(_logger, ex);
-            var failed = batch.Where(i => Complete(i, new BrazeDeliveryException("Sending the item failed.", ex), removeFromOutbox: false)).ToList();
+            var failed = batch.Where(Claim).ToList();
             RemoveFromOutbox(failed);
+            foreach (var item in failed)
+            {
+                item.Finish(new BrazeDeliveryException("Sending the item failed.", ex));
+            }
         }
         finally
         {
@@ -546,19 +553,29 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     /// <summary>Completes an item exactly once; returns false when something else completed it first.</summary>
     private bool Complete(TrackedItem item, Exception? error, bool removeFromOutbox)
     {
-        if (!_pending.Remove(item))
+        if (!Claim(item))
         {
             return false;
         }
-
-        _metrics?.AddQueueDepth(-1);
-        item.Finish(error);
 
         if (removeFromOutbox)
         {
             RemoveFromOutbox([item]);
         }
 
+        item.Finish(error);
+        return true;
+    }
+
+    /// <summary>Takes an item out of the pending set; returns false when something else took it first.</summary>
+    private bool Claim(TrackedItem item)
+    {
+        if (!_pending.Remove(item))
+        {
+            return false;
+        }
+
+        _metrics?.AddQueueDepth(-1);
         return true;
     }
 
@@ -569,9 +586,17 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
             return;
         }
 
-        lock (_startGate)
+        try
         {
-            _outbox?.Remove(items.Where(i => i.OutboxId > 0).Select(i => i.OutboxId));
+            lock (_startGate)
+            {
+                _outbox?.Remove(items.Where(i => i.OutboxId > 0).Select(i => i.OutboxId));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The items are done either way; rows left behind are sent again on the next start (at least once).
+            LogOutboxRemoveFailed(_logger, ex, items.Count);
         }
     }
 
@@ -586,5 +611,8 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
 
     [LoggerMessage(23, LogLevel.Information, "The Braze tracker replays {Count} item(s) from its outbox")]
     private static partial void LogReplayed(ILogger logger, int count);
+
+    [LoggerMessage(24, LogLevel.Error, "The Braze tracker could not remove {Count} finished item(s) from its outbox; they are sent again on the next start")]
+    private static partial void LogOutboxRemoveFailed(ILogger logger, Exception exception, int count);
 
 }

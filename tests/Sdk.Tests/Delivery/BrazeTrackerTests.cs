@@ -155,6 +155,33 @@ public sealed class BrazeTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_handle_completes_only_after_its_item_left_the_outbox()
+    {
+        // FlushAsync waits on the handles; a handle that completed before its row was deleted let a caller see a
+        // "flushed" tracker with rows still in the outbox (and a restart at that moment sent them twice).
+        using var f = Fixture(o => o.Tracker.OutboxPath = Path.Combine(_dir, "outbox.db"));
+        var tracker = f.Provider.GetRequiredService<BrazeTracker>();
+        for (var round = 0; round < 5; round++)
+        {
+            var handles = Enumerable.Range(0, 50).Select(i => tracker.Track(Event(i))).ToList();
+            var watch = Stopwatch.StartNew();
+            while (!handles.Exists(h => h.IsCompleted))
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "no handle completed");
+                Thread.SpinWait(20);
+            }
+
+            var completed = handles.Count(h => h.IsCompleted);
+            var left = tracker.OutboxCount;
+            Assert.True(left <= 50 - completed, $"{completed} handle(s) completed while {left} of 50 row(s) were still in the outbox");
+            await tracker.FlushAsync();
+            Assert.Equal(0, tracker.OutboxCount);
+        }
+
+        await tracker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_full_queue_fails_the_enqueue_under_the_fail_policy()
     {
         var gate = new TaskCompletionSource();
