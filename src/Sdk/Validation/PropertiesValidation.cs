@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Braze.Serialization;
 
 namespace Braze.Validation;
@@ -6,6 +7,7 @@ namespace Braze.Validation;
 public static class PropertiesValidation
 {
     /// <summary>A string member (generated code): when not null, its length and, if it reads as a time, its year, at <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void String(ValidationContext context, string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -20,6 +22,7 @@ public static class PropertiesValidation
     }
 
     /// <summary>A floating-point member (generated code): when not null, finite, at <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Number(ValidationContext context, string name, double? value)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -34,6 +37,7 @@ public static class PropertiesValidation
     }
 
     /// <summary>A time member (generated code): when not null, its year in range, at <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Time(ValidationContext context, string name, DateTimeOffset? value)
     {
         ArgumentNullException.ThrowIfNull(context);
