@@ -36,8 +36,15 @@ try
     if (args.Length > 1 && args[1] == "sustained")
     {
         // Braze's ceiling for one workspace, produced at that rate (750 events every 10 ms) for N seconds.
+        // The naive loop is fed the same way, so both CPU figures are per object at the same rate.
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
-        await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+        await Naive.RunSustainedAsync(baseUrl, 75_000, 2); // warm-up
+        await Tracked.RunSustainedAsync(baseUrl, 75_000, 2);
+        var naiveSustained = await Measure($"naive loop, 75,000 objects/s for {seconds} s", () => Naive.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+        var trackerSustained = await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+        Console.WriteLine();
+        Console.WriteLine($"client CPU per object at 75,000/s, tracker / naive: {trackerSustained.CpuPerMillion / naiveSustained.CpuPerMillion:F2}x  (naive / tracker: {naiveSustained.CpuPerMillion / trackerSustained.CpuPerMillion:F2}x)");
+        Tracked.ReportAllocationShare(trackerSustained);
         return;
     }
 
@@ -58,6 +65,7 @@ try
     Console.WriteLine($"client CPU per object, tracker / naive: {tracker.CpuPerMillion / naive.CpuPerMillion:F2}x  (naive / tracker: {naive.CpuPerMillion / tracker.CpuPerMillion:F2}x)");
     Console.WriteLine($"client CPU per object, dynamic / naive: {dynamic.CpuPerMillion / naive.CpuPerMillion:F2}x");
     Console.WriteLine($"allocated per object, tracker typed: {tracker.BytesPerObject:F0} B; dynamic: {dynamic.BytesPerObject:F0} B; naive: {naive.BytesPerObject:F0} B");
+    Tracked.ReportAllocationShare(tracker);
 }
 finally
 {
@@ -110,15 +118,64 @@ internal static class Naive
             var events = new List<NaiveEvent>(count);
             for (var i = 0; i < count; i++)
             {
-                var n = (b * 75) + i;
-                events.Add(new NaiveEvent("user" + n, "rented_movie", Payload.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-                    new Dictionary<string, object> { ["movie"] = "The Sad Egg", ["director"] = "Dan Alexander", ["price"] = 4.99m, ["released_at"] = "2024-05-01T00:00:00.000Z", ["rank"] = n }));
+                events.Add(Event((b * 75) + i));
             }
 
             using var response = await http.PostAsJsonAsync("/users/track", new { events }, ct);
             response.EnsureSuccessStatusCode();
         });
     }
+
+    /// <summary>The same loop fed like <see cref="Tracked.RunSustainedAsync"/>: 1/100 of the rate every 10 ms, a request per 75 events, 4 in flight.</summary>
+    public static async Task RunSustainedAsync(Uri baseUrl, int perSecond, int seconds)
+    {
+        using var http = new HttpClient { BaseAddress = baseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
+        using var slots = new SemaphoreSlim(4);
+        var perStep = perSecond / 100;
+        var total = perSecond * seconds;
+        var start = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        var events = new List<NaiveEvent>(75);
+        var n = 0;
+        while (n < total)
+        {
+            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond) + perStep);
+            for (; n < due; n++)
+            {
+                events.Add(Event(n));
+                if (events.Count == 75 || n == total - 1)
+                {
+                    await slots.WaitAsync();
+                    _ = SendAsync(http, events, slots);
+                    events = new List<NaiveEvent>(75);
+                }
+            }
+
+            await timer.WaitForNextTickAsync();
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await slots.WaitAsync();
+        }
+    }
+
+    private static async Task SendAsync(HttpClient http, List<NaiveEvent> events, SemaphoreSlim slots)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/users/track", new { events });
+            response.EnsureSuccessStatusCode();
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static NaiveEvent Event(int n) => new("user" + n, "rented_movie", Payload.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        new Dictionary<string, object> { ["movie"] = "The Sad Egg", ["director"] = "Dan Alexander", ["price"] = 4.99m, ["released_at"] = "2024-05-01T00:00:00.000Z", ["rank"] = n });
 
     private sealed record NaiveEvent(
         [property: System.Text.Json.Serialization.JsonPropertyName("external_id")] string ExternalId,
@@ -169,6 +226,27 @@ internal static class Tracked
         }
 
         await tracker.FlushAsync();
+    }
+
+    /// <summary>
+    /// Splits a typed tracker run's allocation per object into the caller's own objects (the event, its user id and
+    /// id string, the properties record: created by the benchmark, not the SDK), the serialized payload, and the rest,
+    /// which is what the SDK adds per object.
+    /// </summary>
+    public static void ReportAllocationShare(Result tracker)
+    {
+        const int count = 100_000;
+        var keep = new TrackEvent[1024];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var n = 0; n < count; n++)
+        {
+            keep[n & 1023] = new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, s_released, n));
+        }
+
+        var caller = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
+        var payload = Braze.Serialization.BrazeJson.Measure(static (w, e) => e.WriteTo(w, Braze.Serialization.BrazeWriteContext.Default), keep[0]);
+        var sdk = tracker.BytesPerObject - caller;
+        Console.WriteLine($"allocated per object, typed tracker: {tracker.BytesPerObject:F0} B = caller's objects {caller:F0} B + SDK {sdk:F0} B; payload {payload} B, so the SDK adds payload + {sdk - payload:F0} B");
     }
 
     /// <summary>Produces <paramref name="perSecond"/> events per second in 10 ms steps for <paramref name="seconds"/> seconds, then flushes.</summary>

@@ -71,6 +71,12 @@ public static partial class BrazeRules
         return false;
     }
 
+    /// <summary>The shortest string read as a time (<c>yyyy-MM-dd</c>).</summary>
+    internal const int MinTimeStringLength = 10;
+
+    /// <summary>The longest string read as a time.</summary>
+    internal const int MaxTimeStringLength = 40;
+
     /// <summary>
     /// A string value that may be a time: at most 255 characters, and when it parses as a Braze time its year is
     /// in 0..3000. This is how the JSON face sees a time written by the typed face.
@@ -82,7 +88,7 @@ public static partial class BrazeRules
             return false;
         }
 
-        if (value.Length >= 10 && value.Length <= 40 && BrazeTime.TryParse(value, out var time))
+        if (value.Length >= MinTimeStringLength && value.Length <= MaxTimeStringLength && BrazeTime.TryParse(value, out var time))
         {
             return Time(context, time);
         }

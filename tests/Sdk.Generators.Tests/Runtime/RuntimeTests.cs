@@ -147,6 +147,25 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void Scalar_members_skip_the_path_only_when_the_full_rule_would_pass()
+    {
+        var valid = new RentedMovie("m", null, 1m, 1, null, 1, false, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), null,
+            Format.Streaming, Guid.Empty, [], [], "s", "secret", null);
+
+        // 255 code points in 510 UTF-16 units: longer than the quick check allows, accepted by the full rule.
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+        Assert.Empty(Errors(valid with { Movie = emoji, Director = "2024-05-01T12:00:00Z" }));
+
+        // A string that reads as a time is checked as one; so is a time member, at its own path.
+        Assert.Equal(
+            [("events[0].properties.movie", ValidationCodes.TimeOutOfRange), ("events[0].properties.rating", ValidationCodes.NumberNotFinite), ("events[0].properties.released_at", ValidationCodes.TimeOutOfRange)],
+            Errors(valid with { Movie = "3001-01-01T00:00:00Z", ReleasedAt = new DateTimeOffset(3001, 1, 1, 0, 0, 0, TimeSpan.Zero), Rating = double.PositiveInfinity }).OrderBy(e => e.Path, StringComparer.Ordinal));
+
+        static List<(string Path, string Code)> Errors(RentedMovie movie)
+            => [.. new TrackRequest().Add(movie.ToEvent(UserId.External("u"), DateTimeOffset.UtcNow)).Validate().Errors.Select(e => (e.Path, e.Code))];
+    }
+
+    [Fact]
     public void Writing_a_generated_event_allocates_nothing()
     {
         var movie = new RentedMovie("The Sad Egg", "Dan", 4.99m, 1, 7, 4.5, true, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), new DateOnly(2024, 6, 1),
