@@ -41,6 +41,9 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
     private static ValidationContext? t_context;
 
     private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _fillSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _queued;
+    private int _wakeAt = int.MaxValue;
     private long _flushTarget = -1;
     private long _sequence;
     private SqliteOutbox? _outbox;
@@ -267,6 +270,8 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
                         _metrics?.AddQueueDepth(-1);
                         break;
                     }
+
+                    Enqueued();
                 }
 
                 if (rows.Count > 0)
@@ -347,6 +352,8 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
                     await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            Enqueued();
         }
         catch (Exception ex) when (ex is BrazeQueueFullException or OperationCanceledException or ChannelClosedException)
         {
@@ -366,6 +373,18 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
         }
 
         return new TrackHandle(item);
+    }
+
+    /// <summary>
+    /// Counts an item into the queue and wakes a loop that holds a partial batch once enough items wait to fill it,
+    /// so the loop wakes once per batch instead of once per item.
+    /// </summary>
+    private void Enqueued()
+    {
+        if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _wakeAt))
+        {
+            Volatile.Read(ref _fillSignal).TrySetResult();
+        }
     }
 
     private void RequestFlush(long upTo)
@@ -402,38 +421,42 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
 
                 batch.Clear();
                 var deadline = _time.GetUtcNow() + _tracker.FlushInterval;
-                while (batch.Count < max)
+                while (true)
                 {
+                    // Taken before the flush target is read: a flush requested after this point completes this task.
+                    var flush = Volatile.Read(ref _flushSignal).Task;
+                    var read = 0;
                     while (batch.Count < max && reader.TryRead(out var item))
                     {
                         batch.Add(item);
+                        read++;
                     }
 
+                    Interlocked.Add(ref _queued, -read);
                     if (batch.Count >= max || (batch.Count > 0 && batch[0].Sequence <= Interlocked.Read(ref _flushTarget)))
                     {
                         break;
                     }
 
                     var remaining = deadline - _time.GetUtcNow();
-                    if (remaining <= TimeSpan.Zero)
+                    if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted)
                     {
                         break;
                     }
 
-                    var more = reader.WaitToReadAsync(_sendCts.Token).AsTask();
-                    var done = await Task.WhenAny(more, Volatile.Read(ref _flushSignal).Task, Task.Delay(remaining, _time, _sendCts.Token)).ConfigureAwait(false);
-                    if (done != more || !await more.ConfigureAwait(false))
+                    // A partial batch: sleep until enough items wait to fill it, a flush, or the interval; not per item.
+                    var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    Volatile.Write(ref _fillSignal, fill);
+                    Interlocked.Exchange(ref _wakeAt, Math.Max(1, max - batch.Count));
+                    if (Volatile.Read(ref _queued) < max - batch.Count)
                     {
-                        if (done != more && !more.IsCompleted)
-                        {
-                            _ = more.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-                        }
-
-                        if (batch.Count > 0 || done != more)
-                        {
-                            break;
-                        }
+                        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_sendCts.Token);
+                        await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);
+                        await wait.CancelAsync().ConfigureAwait(false); // stops the delay's timer
+                        _sendCts.Token.ThrowIfCancellationRequested();
                     }
+
+                    Volatile.Write(ref _wakeAt, int.MaxValue);
                 }
 
                 if (batch.Count == 0)

@@ -56,6 +56,27 @@ public sealed class BrazeTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_waiting_partial_batch_is_sent_as_soon_as_it_fills_not_at_the_interval()
+    {
+        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromHours(1));
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var handles = new List<TrackHandle> { tracker.Track(Event(0)) };
+        await Task.Delay(100); // the loop now holds a batch of one and sleeps
+        for (var i = 1; i < 150; i++)
+        {
+            handles.Add(tracker.Track(Event(i)));
+            if (i % 10 == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        await Task.WhenAll(handles.Select(h => h.Completion)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([75, 75], f.Fake.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("events").GetArrayLength()));
+        Assert.Equal(Enumerable.Range(0, 150), SentNumbers(f.Fake));
+    }
+
+    [Fact]
     public async Task A_partial_batch_is_sent_after_the_flush_interval()
     {
         using var f = Fixture();
