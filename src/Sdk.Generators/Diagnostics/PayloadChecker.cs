@@ -73,12 +73,13 @@ internal static class PayloadChecker
         var seen = new Dictionary<string, string>();
         var members = new List<CheckedMember>();
         var count = 0;
-        foreach (var property in TypeClassifier.Members(type))
+        foreach (var member in TypeClassifier.Members(type))
         {
             cancellationToken.ThrowIfCancellationRequested();
             count++;
+            var property = member.Property;
             var c = TypeClassifier.Classify(property.Type);
-            var wire = TypeClassifier.WireName(property, policy);
+            var wire = TypeClassifier.WireName(member, policy);
             var valid = true;
             if (c.Kind == ValueKind.Unsupported)
             {

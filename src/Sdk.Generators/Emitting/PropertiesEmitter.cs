@@ -28,7 +28,9 @@ internal static class PropertiesEmitter
     {
         for (var i = 0; i < model.Members.Count; i++)
         {
-            w.Line($"private static readonly global::System.Text.Json.JsonEncodedText s_name{i} = global::System.Text.Json.JsonEncodedText.Encode({Literal(model.Members[i].WireName)});");
+            // Concatenation, not an interpolation: on netstandard2.0 an int hole makes it a string.Format with boxing.
+            w.Line("private static readonly global::System.Text.Json.JsonEncodedText s_name" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " = global::System.Text.Json.JsonEncodedText.Encode(" + Literal(model.Members[i].WireName) + ");");
         }
 
         w.Line();
@@ -425,5 +427,17 @@ internal static class PropertiesEmitter
             ? $"(string)({v} switch {{ _ => {otherwise} }})"
             : $"{v} switch {{ {string.Concat(m.EnumValues.Select(e => $"{m.TypeName}.{e.Member} => {Literal(e.Wire)}, "))}_ => {otherwise} }}";
 
-    internal static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+    internal static string Literal(string value)
+    {
+        // The usual wire name needs no escaping; only other text goes through Roslyn's literal formatter.
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+            }
+        }
+
+        return "\"" + value + "\"";
+    }
 }

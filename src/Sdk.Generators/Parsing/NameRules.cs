@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Linq;
 
 namespace Braze.Generators.Parsing;
@@ -17,9 +16,8 @@ internal static class NameRules
 
     public const int MaxProperties = 256;
 
-    public static int Length(string value) => new StringInfo(value).LengthInTextElements <= value.Length ? CodePoints(value) : value.Length;
-
-    private static int CodePoints(string value)
+    /// <summary>The length in code points, Braze's unit for names (a surrogate pair counts once).</summary>
+    public static int Length(string value)
     {
         var n = 0;
         for (var i = 0; i < value.Length; i++)

@@ -1,8 +1,41 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Braze.Generators.Models;
 using Microsoft.CodeAnalysis;
 
 namespace Braze.Generators.Parsing;
+
+/// <summary>A member that is sent, with its own attributes and those on its record parameter, each read once.</summary>
+internal readonly struct SentMember(IPropertySymbol property, ImmutableArray<AttributeData> attributes, ImmutableArray<AttributeData> parameterAttributes)
+{
+    public IPropertySymbol Property { get; } = property;
+
+    public ImmutableArray<AttributeData> Attributes { get; } = attributes;
+
+    public ImmutableArray<AttributeData> ParameterAttributes { get; } = parameterAttributes;
+
+    /// <summary>True when the member or its record parameter carries the Braze attribute <paramref name="attribute"/>.</summary>
+    public bool Has(string attribute)
+    {
+        foreach (var a in Attributes)
+        {
+            if (SymbolNames.IsBraze(a.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        foreach (var a in ParameterAttributes)
+        {
+            if (SymbolNames.IsBraze(a.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
 
 /// <summary>What a member type becomes on the wire. Shared by the generator and the analyzer, so they never disagree.</summary>
 internal readonly record struct Classification(ValueKind Kind, bool IsCollection, bool IsNullable, ITypeSymbol ValueType, bool IsDictionary = false)
@@ -146,7 +179,7 @@ internal static class TypeClassifier
     /// The public instance properties that are sent: inherited ones first (from the farthest base type), then the
     /// type's own, each in declaration order; an override or a hiding member replaces the base member of its name.
     /// </summary>
-    public static System.Collections.Generic.IEnumerable<IPropertySymbol> Members(INamedTypeSymbol type)
+    public static System.Collections.Generic.List<SentMember> Members(INamedTypeSymbol type)
     {
         var chain = new System.Collections.Generic.List<INamedTypeSymbol>();
         for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object && t.SpecialType != SpecialType.System_ValueType; t = t.BaseType)
@@ -155,69 +188,86 @@ internal static class TypeClassifier
         }
 
         var byName = new System.Collections.Generic.Dictionary<string, int>();
-        var members = new System.Collections.Generic.List<IPropertySymbol>();
+        var members = new System.Collections.Generic.List<SentMember>();
         foreach (var t in chain)
         {
-            foreach (var p in t.GetMembers().OfType<IPropertySymbol>())
+            // One pass over the members: the properties, and for a record its constructors (cheaper than asking
+            // the symbol for InstanceConstructors, which builds a new array on every call).
+            var properties = new System.Collections.Generic.List<IPropertySymbol>();
+            var constructors = t.IsRecord ? new System.Collections.Generic.List<IMethodSymbol>() : null;
+            foreach (var symbol in t.GetMembers())
+            {
+                if (symbol is IPropertySymbol property)
+                {
+                    properties.Add(property);
+                }
+                else if (constructors is not null && symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor)
+                {
+                    constructors.Add(constructor);
+                }
+            }
+
+            var parameters = constructors is null ? null : RecordParameterAttributes(t, constructors);
+            foreach (var p in properties)
             {
                 if (p.DeclaredAccessibility != Accessibility.Public || p.IsStatic || p.IsIndexer || p.GetMethod is null)
                 {
                     continue;
                 }
 
+                var member = new SentMember(p, p.GetAttributes(), parameters is not null && parameters.TryGetValue(p.Name, out var fromParameter) ? fromParameter : ImmutableArray<AttributeData>.Empty);
                 if (byName.TryGetValue(p.Name, out var index))
                 {
-                    members[index] = p;
+                    members[index] = member;
                 }
                 else
                 {
                     byName[p.Name] = members.Count;
-                    members.Add(p);
+                    members.Add(member);
                 }
             }
         }
 
-        return members.Where(p => !p.GetAttributes().Any(a => SymbolNames.IsBraze(a.AttributeClass, "BrazeIgnoreAttribute"))
-            && !ParameterAttribute(p, "BrazeIgnoreAttribute"));
+        members.RemoveAll(m => m.Has("BrazeIgnoreAttribute"));
+        return members;
     }
 
     /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
-    public static string WireName(IPropertySymbol property, int policy)
+    public static string WireName(SentMember member, int policy)
     {
-        foreach (var attribute in property.GetAttributes().Concat(ParameterAttributes(property)))
+        foreach (var attributes in new[] { member.Attributes, member.ParameterAttributes })
         {
-            if (SymbolNames.IsBraze(attribute.AttributeClass, "BrazePropertyAttribute") && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+            foreach (var attribute in attributes)
             {
-                return name;
-            }
-        }
-
-        return NameConverter.Convert(property.Name, policy);
-    }
-
-    private static bool ParameterAttribute(IPropertySymbol property, string attribute)
-        => ParameterAttributes(property).Any(a => SymbolNames.IsBraze(a.AttributeClass, attribute));
-
-    private static System.Collections.Generic.IEnumerable<AttributeData> ParameterAttributes(IPropertySymbol property)
-    {
-        if (property.ContainingType is not { IsRecord: true } record)
-        {
-            return Enumerable.Empty<AttributeData>();
-        }
-
-        // The positional parameters of a record: its constructors other than the copy constructor.
-        foreach (var constructor in record.InstanceConstructors)
-        {
-            foreach (var parameter in constructor.Parameters)
-            {
-                if (parameter.Name == property.Name && !SymbolEqualityComparer.Default.Equals(parameter.Type, record))
+                if (SymbolNames.IsBraze(attribute.AttributeClass, "BrazePropertyAttribute") && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
                 {
-                    return parameter.GetAttributes();
+                    return name;
                 }
             }
         }
 
-        return Enumerable.Empty<AttributeData>();
+        return NameConverter.Convert(member.Property.Name, policy);
+    }
+
+    /// <summary>
+    /// The attributes on the positional parameters of a record, by name, read once per record: the parameters of its
+    /// constructors other than the copy constructor, the first constructor naming a parameter winning.
+    /// </summary>
+    private static System.Collections.Generic.Dictionary<string, ImmutableArray<AttributeData>> RecordParameterAttributes(INamedTypeSymbol record, System.Collections.Generic.List<IMethodSymbol> constructors)
+    {
+        var map = new System.Collections.Generic.Dictionary<string, ImmutableArray<AttributeData>>();
+        foreach (var constructor in constructors)
+        {
+            foreach (var parameter in constructor.Parameters)
+            {
+                if (!map.ContainsKey(parameter.Name) && !SymbolEqualityComparer.Default.Equals(parameter.Type, record))
+                {
+                    map[parameter.Name] = parameter.GetAttributes();
+                }
+            }
+        }
+
+        return map;
     }
 
     /// <summary>

@@ -55,3 +55,10 @@ public partial record RentedSequel(string Title, int Year, decimal Price, int Pa
 
 [BrazeUserAttributes]
 public partial record ContactProfile(string? FirstName, DateOnly? Dob, int Visits, IReadOnlyDictionary<string, DateTimeOffset>? Milestones, Dictionary<string, string?>? Labels);
+
+[BrazeEvent("quoted \"event\"")]
+public partial record OddNames(
+    [property: BrazeProperty("say \"hi\"")] string Quote,
+    [property: BrazeProperty("back\\slash")] int Slash,
+    [property: BrazeProperty("café ☕")] bool Unicode,
+    [property: BrazeProperty("tab\there")] string Tab);

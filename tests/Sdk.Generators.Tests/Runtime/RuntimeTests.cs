@@ -166,6 +166,14 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void Names_that_need_escaping_in_csharp_reach_the_wire_unchanged()
+    {
+        Assert.Equal("quoted \"event\"", OddNames.EventName);
+        var json = JsonNode.Parse(Write(new OddNames("q", 1, true, "t")))!.AsObject();
+        Assert.Equal(["say \"hi\"", "back\\slash", "café ☕", "tab\there"], json.Select(p => p.Key));
+    }
+
+    [Fact]
     public void Writing_a_generated_event_allocates_nothing()
     {
         var movie = new RentedMovie("The Sad Egg", "Dan", 4.99m, 1, 7, 4.5, true, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), new DateOnly(2024, 6, 1),
