@@ -23,7 +23,12 @@ if (args.Length > 0 && args[0] == "--sink")
 
 var objects = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var port = Sink.FreePort();
-using var sink = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["--sink", port.ToString(CultureInfo.InvariantCulture)])
+// The sink is this program again: through its apphost, or through the dotnet host when started as `dotnet <dll>`.
+var viaHost = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet";
+string[] sinkArgs = viaHost
+    ? [typeof(Sink).Assembly.Location, "--sink", port.ToString(CultureInfo.InvariantCulture)]
+    : ["--sink", port.ToString(CultureInfo.InvariantCulture)];
+using var sink = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, sinkArgs)
 {
     UseShellExecute = false,
     RedirectStandardOutput = true,
