@@ -41,23 +41,44 @@ public enum BrazeValueKind
 /// </summary>
 public readonly struct BrazeValue : IEquatable<BrazeValue>
 {
+    // 32 bytes: a reference and two 64-bit words that hold whichever scalar the kind says (a long, a double's bits,
+    // a decimal's four ints, a time's clock ticks and offset, a DateTime's ticks and kind). Properties built by hand
+    // keep one of these per entry, so a wide layout (one field per scalar type, 80 bytes) doubled their cost.
     private readonly object? _ref;
-    private readonly long _long;
-    private readonly double _double;
-    private readonly decimal _decimal;
-    private readonly DateTimeOffset _time;
-    private readonly DateTime _dateTime;
+    private readonly long _a;
+    private readonly long _b;
 
-    private BrazeValue(BrazeValueKind kind, object? reference = null, long l = 0, double d = 0, decimal m = 0, DateTimeOffset t = default, DateTime dt = default)
+    private BrazeValue(BrazeValueKind kind, object? reference = null, long a = 0, long b = 0)
     {
         Kind = kind;
         _ref = reference;
-        _long = l;
-        _double = d;
-        _decimal = m;
-        _time = t;
-        _dateTime = dt;
+        _a = a;
+        _b = b;
     }
+
+    private double DoubleValue => BitConverter.Int64BitsToDouble(_a);
+
+    private decimal DecimalValue
+    {
+        get
+        {
+            var flags = (int)(_b >> 32);
+            return new decimal((int)_a, (int)(_a >> 32), (int)_b, flags < 0, (byte)(flags >> 16));
+        }
+    }
+
+    private DateTimeOffset TimeValue => new(_a, TimeSpan.FromMinutes(_b));
+
+    private DateTime DateTimeValue => new(_a, (DateTimeKind)_b);
+
+    private static BrazeValue FromDecimal(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return new(BrazeValueKind.Decimal, a: (uint)bits[0] | ((long)bits[1] << 32), b: (uint)bits[2] | ((long)bits[3] << 32));
+    }
+
+    private static BrazeValue FromTime(BrazeValueKind kind, DateTimeOffset value) => new(kind, a: value.Ticks, b: (long)value.Offset.TotalMinutes);
 
     /// <summary>JSON null.</summary>
     public static BrazeValue Null => default;
@@ -80,9 +101,9 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     /// <summary>The number as a double, for <see cref="BrazeValueKind.Integer"/>, <see cref="BrazeValueKind.Float"/> and <see cref="BrazeValueKind.Decimal"/>.</summary>
     public double? AsDouble => Kind switch
     {
-        BrazeValueKind.Integer => _long,
-        BrazeValueKind.Float => _double,
-        BrazeValueKind.Decimal => (double)_decimal,
+        BrazeValueKind.Integer => _a,
+        BrazeValueKind.Float => DoubleValue,
+        BrazeValueKind.Decimal => (double)DecimalValue,
         _ => null,
     };
 
@@ -93,25 +114,25 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     public static BrazeValue From(string? value) => value is null ? Null : new(BrazeValueKind.String, value);
 
     /// <summary>An integer value.</summary>
-    public static BrazeValue From(long value) => new(BrazeValueKind.Integer, l: value);
+    public static BrazeValue From(long value) => new(BrazeValueKind.Integer, a: value);
 
     /// <summary>A floating point value.</summary>
-    public static BrazeValue From(double value) => new(BrazeValueKind.Float, d: value);
+    public static BrazeValue From(double value) => new(BrazeValueKind.Float, a: BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>A decimal value.</summary>
-    public static BrazeValue From(decimal value) => new(BrazeValueKind.Decimal, m: value);
+    public static BrazeValue From(decimal value) => FromDecimal(value);
 
     /// <summary>A boolean value.</summary>
-    public static BrazeValue From(bool value) => new(BrazeValueKind.Boolean, l: value ? 1 : 0);
+    public static BrazeValue From(bool value) => new(BrazeValueKind.Boolean, a: value ? 1 : 0);
 
     /// <summary>A time value.</summary>
-    public static BrazeValue From(DateTimeOffset value) => new(BrazeValueKind.Time, t: value);
+    public static BrazeValue From(DateTimeOffset value) => FromTime(BrazeValueKind.Time, value);
 
     /// <summary>A <see cref="System.DateTime"/> value (kind Unspecified is a validation error unless the options assume UTC).</summary>
-    public static BrazeValue From(DateTime value) => new(BrazeValueKind.DateTime, dt: value);
+    public static BrazeValue From(DateTime value) => new(BrazeValueKind.DateTime, a: value.Ticks, b: (long)value.Kind);
 
     /// <summary>A date value, written as midnight UTC.</summary>
-    public static BrazeValue From(DateOnly value) => new(BrazeValueKind.Date, t: Time.BrazeTime.ToUtc(value));
+    public static BrazeValue From(DateOnly value) => FromTime(BrazeValueKind.Date, Time.BrazeTime.ToUtc(value));
 
     /// <summary>A nested object (null gives <see cref="Null"/>).</summary>
     public static BrazeValue From(IBrazeProperties? value) => value is null ? Null : new(BrazeValueKind.Object, value);
@@ -172,23 +193,23 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
                 writer.WriteStringValue((string)_ref!);
                 break;
             case BrazeValueKind.Integer:
-                writer.WriteNumberValue(_long);
+                writer.WriteNumberValue(_a);
                 break;
             case BrazeValueKind.Float:
-                writer.WriteNumberValue(_double);
+                writer.WriteNumberValue(DoubleValue);
                 break;
             case BrazeValueKind.Decimal:
-                writer.WriteNumberValue(_decimal);
+                writer.WriteNumberValue(DecimalValue);
                 break;
             case BrazeValueKind.Boolean:
-                writer.WriteBooleanValue(_long != 0);
+                writer.WriteBooleanValue(_a != 0);
                 break;
             case BrazeValueKind.Time:
             case BrazeValueKind.Date:
-                context.WriteTime(writer, _time);
+                context.WriteTime(writer, TimeValue);
                 break;
             case BrazeValueKind.DateTime:
-                context.WriteTime(writer, _dateTime);
+                context.WriteTime(writer, DateTimeValue);
                 break;
             case BrazeValueKind.Array:
                 writer.WriteStartArray();
@@ -232,7 +253,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
 
                 break;
             case BrazeValueKind.Float:
-                BrazeRules.Number(context, _double);
+                BrazeRules.Number(context, DoubleValue);
                 break;
             case BrazeValueKind.Time:
             case BrazeValueKind.Date:
@@ -242,7 +263,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
                 }
                 else
                 {
-                    BrazeRules.Time(context, _time);
+                    BrazeRules.Time(context, TimeValue);
                 }
 
                 break;
@@ -253,7 +274,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
                 }
                 else
                 {
-                    BrazeRules.Time(context, _dateTime, out _);
+                    BrazeRules.Time(context, DateTimeValue, out _);
                 }
 
                 break;
@@ -290,30 +311,44 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     public bool IsNested => Kind is BrazeValueKind.Array or BrazeValueKind.Object;
 
     /// <inheritdoc />
-    public bool Equals(BrazeValue other)
-        => Kind == other.Kind && _long == other._long && _double.Equals(other._double) && _decimal == other._decimal
-           && _time.Equals(other._time) && _dateTime.Equals(other._dateTime)
-           && (Kind == BrazeValueKind.Array
-               ? ((BrazeValue[])_ref!).SequenceEqual((BrazeValue[])other._ref!)
-               : Equals(_ref, other._ref));
+    public bool Equals(BrazeValue other) => Kind == other.Kind && Kind switch
+    {
+        BrazeValueKind.Null => true,
+        BrazeValueKind.Integer or BrazeValueKind.Boolean => _a == other._a,
+        BrazeValueKind.Float => DoubleValue.Equals(other.DoubleValue),
+        BrazeValueKind.Decimal => DecimalValue == other.DecimalValue,
+        BrazeValueKind.Time or BrazeValueKind.Date => TimeValue.Equals(other.TimeValue),
+        BrazeValueKind.DateTime => DateTimeValue.Equals(other.DateTimeValue),
+        BrazeValueKind.Array => ((BrazeValue[])_ref!).SequenceEqual((BrazeValue[])other._ref!),
+        _ => Equals(_ref, other._ref),
+    };
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is BrazeValue other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, _long, _double, _decimal, _time, _dateTime, Kind == BrazeValueKind.Array ? null : _ref);
+    public override int GetHashCode() => Kind switch
+    {
+        BrazeValueKind.Null or BrazeValueKind.Array => Kind.GetHashCode(),
+        BrazeValueKind.Integer or BrazeValueKind.Boolean => HashCode.Combine(Kind, _a),
+        BrazeValueKind.Float => HashCode.Combine(Kind, DoubleValue),
+        BrazeValueKind.Decimal => HashCode.Combine(Kind, DecimalValue),
+        BrazeValueKind.Time or BrazeValueKind.Date => HashCode.Combine(Kind, TimeValue),
+        BrazeValueKind.DateTime => HashCode.Combine(Kind, DateTimeValue),
+        _ => HashCode.Combine(Kind, _ref),
+    };
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
         BrazeValueKind.Null => "null",
         BrazeValueKind.String or BrazeValueKind.Liquid => (string)_ref!,
-        BrazeValueKind.Integer => _long.ToString(CultureInfo.InvariantCulture),
-        BrazeValueKind.Float => _double.ToString("R", CultureInfo.InvariantCulture),
-        BrazeValueKind.Decimal => _decimal.ToString(CultureInfo.InvariantCulture),
-        BrazeValueKind.Boolean => _long != 0 ? "true" : "false",
-        BrazeValueKind.Time or BrazeValueKind.Date => Time.BrazeTime.Format(_time),
-        BrazeValueKind.DateTime => _dateTime.ToString("O", CultureInfo.InvariantCulture),
+        BrazeValueKind.Integer => _a.ToString(CultureInfo.InvariantCulture),
+        BrazeValueKind.Float => DoubleValue.ToString("R", CultureInfo.InvariantCulture),
+        BrazeValueKind.Decimal => DecimalValue.ToString(CultureInfo.InvariantCulture),
+        BrazeValueKind.Boolean => _a != 0 ? "true" : "false",
+        BrazeValueKind.Time or BrazeValueKind.Date => Time.BrazeTime.Format(TimeValue),
+        BrazeValueKind.DateTime => DateTimeValue.ToString("O", CultureInfo.InvariantCulture),
         BrazeValueKind.Array => "[" + string.Join(", ", (BrazeValue[])_ref!) + "]",
         _ => _ref?.ToString() ?? string.Empty,
     };
