@@ -16,24 +16,31 @@ internal readonly struct SentMember(IPropertySymbol property, ImmutableArray<Att
 
     /// <summary>True when the member or its record parameter carries the Braze attribute <paramref name="attribute"/>.</summary>
     public bool Has(string attribute)
+        => (Find(Attributes, attribute, requireString: false) ?? Find(ParameterAttributes, attribute, requireString: false)) is not null;
+
+    /// <summary>
+    /// The single string argument of the first Braze attribute <paramref name="attribute"/> that has one, on the member
+    /// first, then on its record parameter.
+    /// </summary>
+    public bool TryGetString(string attribute, out string value)
     {
-        foreach (var a in Attributes)
+        var found = Find(Attributes, attribute, requireString: true) ?? Find(ParameterAttributes, attribute, requireString: true);
+        value = found is null ? string.Empty : (string)found.ConstructorArguments[0].Value!;
+        return found is not null;
+    }
+
+    private static AttributeData? Find(ImmutableArray<AttributeData> attributes, string attribute, bool requireString)
+    {
+        foreach (var a in attributes)
         {
-            if (SymbolNames.IsBraze(a.AttributeClass, attribute))
+            if (SymbolNames.IsBraze(a.AttributeClass, attribute)
+                && (!requireString || (a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string)))
             {
-                return true;
+                return a;
             }
         }
 
-        foreach (var a in ParameterAttributes)
-        {
-            if (SymbolNames.IsBraze(a.AttributeClass, attribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return null;
     }
 }
 
@@ -234,20 +241,7 @@ internal static class TypeClassifier
 
     /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
     public static string WireName(SentMember member, int policy)
-    {
-        foreach (var attributes in new[] { member.Attributes, member.ParameterAttributes })
-        {
-            foreach (var attribute in attributes)
-            {
-                if (SymbolNames.IsBraze(attribute.AttributeClass, "BrazePropertyAttribute") && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
-                {
-                    return name;
-                }
-            }
-        }
-
-        return NameConverter.Convert(member.Property.Name, policy);
-    }
+        => member.TryGetString("BrazePropertyAttribute", out var name) ? name : NameConverter.Convert(member.Property.Name, policy);
 
     /// <summary>
     /// The attributes on the positional parameters of a record, by name, read once per record: the parameters of its

@@ -447,8 +447,9 @@ public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsync
                     // A partial batch: sleep until enough items wait to fill it, a flush, or the interval; not per item.
                     var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     Volatile.Write(ref _fillSignal, fill);
-                    Interlocked.Exchange(ref _wakeAt, Math.Max(1, max - batch.Count));
-                    if (Volatile.Read(ref _queued) < max - batch.Count)
+                    var missing = max - batch.Count; // at least 1: the batch is not full here
+                    Interlocked.Exchange(ref _wakeAt, missing);
+                    if (Volatile.Read(ref _queued) < missing)
                     {
                         using var wait = CancellationTokenSource.CreateLinkedTokenSource(_sendCts.Token);
                         await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);

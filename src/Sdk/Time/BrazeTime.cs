@@ -71,13 +71,13 @@ public static class BrazeTime
     /// <summary>Formats as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (UTC) into UTF-16 without allocating.</summary>
     public static bool TryFormat(DateTimeOffset value, Span<char> destination, out int written)
     {
-        Span<byte> utf8 = stackalloc byte[FormattedLength];
         if (destination.Length < FormattedLength)
         {
             written = 0;
             return false;
         }
 
+        Span<byte> utf8 = stackalloc byte[FormattedLength];
         FormatUtc(value.UtcDateTime, utf8);
         for (var i = 0; i < FormattedLength; i++)
         {
@@ -124,7 +124,6 @@ public static class BrazeTime
         d[20] = (byte)('0' + (milliseconds / 100));
         Digits(d, 21, milliseconds % 100);
         d[23] = (byte)'Z';
-
     }
 
     /// <summary><c>yyyy-MM-dd</c> into the first ten bytes of <paramref name="d"/>.</summary>

@@ -83,6 +83,13 @@ public static partial class BrazeRules
     /// </summary>
     public static bool StringOrTimeValue(ValidationContext context, string value)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(value);
+        if (IsValidStringOrTime(context.Options, value))
+        {
+            return true;
+        }
+
         if (!StringValue(context, value))
         {
             return false;
@@ -94,6 +101,22 @@ public static partial class BrazeRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The rule of <see cref="StringOrTimeValue"/> without reporting: true exactly when it would pass. Callers that
+    /// have not pushed the value's path yet (generated code) ask this first and push only for a value that fails.
+    /// </summary>
+    internal static bool IsValidStringOrTime(BrazeValidationOptions options, string value)
+    {
+        var max = options.MaxStringLength;
+        if (value.Length > max && CodePointLength(value) > max)
+        {
+            return false;
+        }
+
+        return value.Length < MinTimeStringLength || value.Length > MaxTimeStringLength
+            || !BrazeTime.TryParse(value, out var time) || BrazeTime.IsYearInRange(time.UtcDateTime.Year);
     }
 
     /// <summary>Numbers must be finite (no NaN or infinity, which JSON cannot carry).</summary>

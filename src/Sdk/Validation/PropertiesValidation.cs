@@ -12,12 +12,12 @@ public static class PropertiesValidation
     public static void String(ValidationContext context, string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (value is null || IsPlainValidString(context.Options, value))
+        if (value is null || BrazeRules.IsValidStringOrTime(context.Options, value))
         {
             return;
         }
 
-        // Only a value that may break a rule pays for the path segment; the full rule reports with the path.
+        // Only a value that breaks the rule pays for the path segment; the rule then reports with the path.
         context.Push(name);
         BrazeRules.StringOrTimeValue(context, value);
         context.Pop();
@@ -52,17 +52,6 @@ public static class PropertiesValidation
         BrazeRules.Time(context, time);
         context.Pop();
     }
-
-    /// <summary>
-    /// True when <paramref name="value"/> certainly passes <see cref="BrazeRules.StringOrTimeValue"/>: within the length
-    /// limit in UTF-16 units (so also in code points), and not a time, or a time with its year in range.
-    /// False means "run the full rule", not "invalid".
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsPlainValidString(BrazeValidationOptions options, string value)
-        => value.Length <= options.MaxStringLength
-            && (value.Length < BrazeRules.MinTimeStringLength || value.Length > BrazeRules.MaxTimeStringLength
-                || !BrazeTime.TryParse(value, out var time) || BrazeTime.IsYearInRange(time.UtcDateTime.Year));
 
     /// <summary>
     /// Event and purchase properties: at most 256 properties, and when they contain arrays or objects at most

@@ -189,16 +189,24 @@ public class RuntimeTests
             writer.Flush();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // The least of five rounds: a write that allocated would show in every round (1,000 writes each), while the
+        // runtime's own one-off work on this thread (tiered recompilation reaching the hot methods) shows in one.
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-            properties.WriteTo(writer, BrazeWriteContext.Default);
-            writer.Flush();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                buffer.ResetWrittenCount();
+                writer.Reset(buffer);
+                properties.WriteTo(writer, BrazeWriteContext.Default);
+                writer.Flush();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     private sealed class FormatConverter : JsonConverter<Format>

@@ -10,16 +10,7 @@ namespace Braze.Tests.Model;
 
 public class BrazeValueTests
 {
-    private static string Json(BrazeValue value)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            value.WriteTo(writer, BrazeWriteContext.Default);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string Json(BrazeValue value) => Json(w => value.WriteTo(w, BrazeWriteContext.Default));
 
     private static string Json(Action<Utf8JsonWriter> write)
     {
