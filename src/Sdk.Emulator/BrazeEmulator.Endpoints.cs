@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Braze.Time;
 using Braze.Validation;
+using Braze.Shared;
 
 namespace Braze.Emulator;
 
@@ -81,7 +82,7 @@ public sealed partial class BrazeEmulator
             }
         }
 
-        if (query.IdentifierCount is 0 or > 50)
+        if (query.IdentifierCount is 0 or > BrazeLimits.MaxExportIdentifiers)
         {
             await Answer(context, 400, $"Give 1 to 50 identifiers (external_ids, user_aliases, braze_id, email_address, phone); this request has {query.IdentifierCount}.").ConfigureAwait(false);
             return;

@@ -27,24 +27,24 @@ public sealed partial class ProfileStore
         bool setEmail = false, setPhone = false;
         foreach (var property in obj.EnumerateObject())
         {
-            var kind = StandardAttributes.KindOf(property.Name);
-            if (kind is StandardAttributeKind.Identifier or StandardAttributeKind.ControlFlag)
+            var kind = StandardFields.KindOf(property.Name);
+            if (kind is StandardFieldKind.Identifier or StandardFieldKind.ControlFlag)
             {
                 continue;
             }
 
-            if (kind == StandardAttributeKind.Email)
+            if (kind == StandardFieldKind.Email)
             {
                 setEmail = true;
                 email = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
             }
-            else if (kind == StandardAttributeKind.Phone)
+            else if (kind == StandardFieldKind.Phone)
             {
                 setPhone = true;
                 phone = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
             }
 
-            if (kind == StandardAttributeKind.PushTokens && property.Value.ValueKind == JsonValueKind.Array)
+            if (kind == StandardFieldKind.PushTokens && property.Value.ValueKind == JsonValueKind.Array)
             {
                 // Tokens are added to the profile's tokens (one entry per token), not replaced.
                 var stored = attributes["push_tokens"] as JsonArray ?? [];

@@ -195,13 +195,13 @@ public sealed partial class ProfileStore
         var custom = new JsonObject();
         foreach (var (key, value) in attributes)
         {
-            var kind = StandardAttributes.KindOf(key);
-            if (kind is StandardAttributeKind.Email or StandardAttributeKind.Phone)
+            var kind = StandardFields.KindOf(key);
+            if (kind is StandardFieldKind.Email or StandardFieldKind.Phone)
             {
                 continue;
             }
 
-            if (kind == StandardAttributeKind.None)
+            if (kind == StandardFieldKind.None)
             {
                 custom[key] = value?.DeepClone();
             }

@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Braze.Client;
-using Braze.Http;
-using Braze.Serialization;
-using Braze.Validation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Braze.Delivery;
+using Braze.Generated;
+using Braze.Rules;
+using Braze.Sending;
+using Braze.Transport;
 
-namespace Braze.Delivery;
+namespace Braze;
 
 /// <summary>
 /// The background tracker: a bounded queue of validated, serialized items, a loop that batches them to the
@@ -17,7 +18,7 @@ namespace Braze.Delivery;
 /// shutdown deadline, and an optional SQLite outbox. Registered by <c>AddBraze</c> and started and stopped with
 /// the host; without a host it starts on first use and drains on <see cref="DisposeAsync"/>.
 /// </summary>
-public sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsyncDisposable, IDisposable
+internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsyncDisposable, IDisposable
 {
     private const int AttributesKind = 0;
     private const int EventsKind = 1;

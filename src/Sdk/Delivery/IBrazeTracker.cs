@@ -1,8 +1,8 @@
-namespace Braze.Delivery;
+namespace Braze;
 
 /// <summary>
 /// Background delivery to <c>/users/track</c>: items are validated on entry, batched to Braze's per-request limit
-/// (or flushed after an interval), sent through <see cref="Client.IBrazeClient"/>'s pipeline, and each item's handle
+/// (or flushed after an interval), sent through <see cref="IBrazeClient"/>'s pipeline, and each item's handle
 /// completes when Braze accepted it. Delivery is at-least-once: see <c>docs/delivery.md</c>.
 /// </summary>
 public interface IBrazeTracker

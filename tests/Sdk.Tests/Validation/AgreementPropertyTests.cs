@@ -73,7 +73,7 @@ public class AgreementPropertyTests
         {
             var a = new AttributesUpdate(u);
             var key = name.Length == 0 || name is "external_id" ? "k" : name;
-            if (StandardAttributes.KindOf(key) is StandardAttributeKind.Identifier or StandardAttributeKind.ControlFlag)
+            if (StandardFields.KindOf(key) is StandardFieldKind.Identifier or StandardFieldKind.ControlFlag)
             {
                 key = "k";
             }

@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+using Braze.Generated;
+using Braze.Rules;
+using Braze.Wire;
+
+namespace Braze;
+
+/// <summary>
+/// Validates Braze payloads given as JSON: a <c>/users/track</c> body or Canvas User Update step JSON. It reports
+/// with the same paths and codes as the typed model, because both call the same rule functions
+/// (<see cref="BrazeRules"/>). Malformed JSON gives one clear error, never an exception.
+/// </summary>
+public static partial class BrazePayloadValidator
+{
+    private static readonly string[] s_trackArrays = ["attributes", "events", "purchases"];
+
+    /// <summary>Validates a <c>/users/track</c> body given as text.</summary>
+    public static PayloadValidationResult ValidateTrackRequest(string json, BrazeValidationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return ValidateTrackRequest(Encoding.UTF8.GetBytes(json), options);
+    }
+
+    /// <summary>Validates a <c>/users/track</c> body given as UTF-8 bytes, including its size.</summary>
+    public static PayloadValidationResult ValidateTrackRequest(ReadOnlySpan<byte> utf8Json, BrazeValidationOptions? options = null)
+    {
+        var context = new ValidationContext(options);
+        if (!BrazeRules.RequestBodySize(context, utf8Json.Length))
+        {
+            return Result(context, requestRejected: true);
+        }
+
+        if (!TryParse(context, utf8Json, out var document))
+        {
+            return Result(context, requestRejected: true);
+        }
+
+        using (document)
+        {
+            var ok = TrackBody(context, document.RootElement);
+            return Result(context, !ok);
+        }
+    }
+
+    /// <summary>Validates a parsed <c>/users/track</c> body (its size is measured as compact JSON).</summary>
+    public static PayloadValidationResult ValidateTrackRequest(JsonElement body, BrazeValidationOptions? options = null)
+    {
+        var context = new ValidationContext(options);
+        var ok = BrazeRules.RequestBodySize(context, Measure(body));
+        ok &= TrackBody(context, body);
+        return Result(context, !ok);
+    }
+
+    /// <summary>
+    /// Validates the JSON of a Canvas User Update step: at most 65,536 characters; top-level keys only
+    /// <c>attributes</c>, <c>events</c>, <c>purchases</c>; no identifiers, API key, REST endpoint or push token
+    /// import fields. Liquid is allowed in values (also unquoted, and <c>{% ... %}</c> tags);
+    /// <c>event_properties</c> references give a warning.
+    /// </summary>
+    public static PayloadValidationResult ValidateUserUpdateStep(string json, BrazeValidationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var context = new ValidationContext(options, userUpdateStep: true);
+        var ok = BrazeRules.UserUpdateStepLength(context, json.Length);
+        if (!TryParse(context, Encoding.UTF8.GetBytes(LiquidText.MaskForJson(json)), out var document))
+        {
+            return Result(context, requestRejected: true);
+        }
+
+        using (document)
+        {
+            ok &= StepBody(context, document.RootElement);
+            return Result(context, !ok);
+        }
+    }
+
+    private static PayloadValidationResult Result(ValidationContext context, bool requestRejected)
+        => new([.. context.Errors], requestRejected);
+
+    private static bool TryParse(ValidationContext context, ReadOnlySpan<byte> utf8Json, out JsonDocument document)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            context.Report(ValidationCodes.MalformedJson, "The body is not valid UTF-8.");
+            document = null!;
+            return false;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : string.Empty;
+            context.Report(ValidationCodes.MalformedJson, $"The body is not valid JSON{where}.");
+            document = null!;
+            return false;
+        }
+    }
+
+    private static int Measure(JsonElement element)
+        => BrazeJson.Measure(static (w, e) => e.WriteTo(w), element);
+
+    // ---------------------------------------------------------------- request bodies
+
+    private static bool TrackBody(ValidationContext context, JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            context.Report(ValidationCodes.MalformedJson, "The body must be a JSON object with attributes, events and/or purchases arrays.");
+            return false;
+        }
+
+        var counts = new int[3];
+        foreach (var property in body.EnumerateObject())
+        {
+            var array = Array.IndexOf(s_trackArrays, property.Name);
+            if (array < 0)
+            {
+                using (context.Enter(property.Name))
+                {
+                    context.Report(ValidationCodes.NotAllowed, "Unknown top-level field; /users/track reads only attributes, events and purchases.", ValidationSeverity.Warning);
+                }
+
+                continue;
+            }
+
+            counts[array] = ObjectArray(context, property, array);
+        }
+
+        return BrazeRules.ObjectCount(context, counts[0], counts[1], counts[2]);
+    }
+
+    private static bool StepBody(ValidationContext context, JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            context.Report(ValidationCodes.MalformedJson, "User Update step JSON must be an object with attributes, events and/or purchases arrays.");
+            return false;
+        }
+
+        var ok = true;
+        foreach (var property in body.EnumerateObject())
+        {
+            var array = Array.IndexOf(s_trackArrays, property.Name);
+            if (array < 0)
+            {
+                using (context.Enter(property.Name))
+                {
+                    BrazeRules.ForbiddenInUserUpdateStep(context, $"the top-level key '{property.Name}' (only attributes, events and purchases are allowed)");
+                }
+
+                ok = false;
+                continue;
+            }
+
+            ObjectArray(context, property, array);
+        }
+
+        return ok;
+    }
+
+    private static int ObjectArray(ValidationContext context, JsonProperty property, int array)
+    {
+        using var scope = context.Enter(property.Name);
+        if (property.Value.ValueKind != JsonValueKind.Array)
+        {
+            context.Report(ValidationCodes.InvalidType, $"{property.Name} must be an array of objects.");
+            return 0;
+        }
+
+        var index = 0;
+        foreach (var item in property.Value.EnumerateArray())
+        {
+            using (context.Enter(index))
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    context.Report(ValidationCodes.InvalidType, "Each element must be a JSON object.");
+                }
+                else
+                {
+                    switch (array)
+                    {
+                        case 0:
+                            AttributesObject(context, item);
+                            break;
+                        case 1:
+                            EventObject(context, item);
+                            break;
+                        default:
+                            PurchaseObject(context, item);
+                            break;
+                    }
+                }
+            }
+
+            index++;
+        }
+
+        return index;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Braze;
+
+/// <summary>What the background tracker does when its queue is full.</summary>
+public enum QueueOverflowPolicy
+{
+    /// <summary>Wait for room (default): <c>EnqueueAsync</c> awaits, <c>Track</c> blocks the calling thread.</summary>
+    Wait = 0,
+
+    /// <summary>Fail the enqueue at once with <see cref="BrazeQueueFullException"/>; nothing is dropped silently.</summary>
+    Fail = 1,
+}
+
+/// <summary>Settings of the background tracker (<c>Braze:Tracker</c> in configuration).</summary>
+public sealed class BrazeTrackerOptions
+{
+    /// <summary>Most objects waiting in memory. Default 100,000.</summary>
+    public int MaxQueueSize { get; set; } = 100_000;
+
+    /// <summary>A partial batch is sent after this long. Default 1 second.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What happens when the queue is full. Default <see cref="QueueOverflowPolicy.Wait"/>.</summary>
+    public QueueOverflowPolicy OverflowPolicy { get; set; } = QueueOverflowPolicy.Wait;
+
+    /// <summary>How long host shutdown (and disposal) may take to deliver what is queued. Default 30 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Path of the SQLite outbox file. When set, every accepted item is stored durably until Braze accepted it (or
+    /// rejected it for good), survives a crash or kill, and is sent again on the next start. Null: no outbox.
+    /// </summary>
+    public string? OutboxPath { get; set; }
+}

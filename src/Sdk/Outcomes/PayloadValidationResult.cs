@@ -1,0 +1,97 @@
+namespace Braze;
+
+/// <summary>
+/// The outcome of validating a payload (typed or JSON): every error and warning at once, and which objects of a
+/// <c>/users/track</c> body are rejected, so the valid ones can still be sent (Braze's "minor errors").
+/// </summary>
+public sealed class PayloadValidationResult
+{
+    private static readonly string[] s_arrays = ["attributes", "events", "purchases"];
+    private readonly HashSet<(int Array, int Index)> _rejected = [];
+
+    internal PayloadValidationResult(IReadOnlyList<ValidationError> errors, bool requestRejected)
+    {
+        Errors = errors;
+        IsRequestRejected = requestRejected;
+        foreach (var e in errors)
+        {
+            if (e.Severity == ValidationSeverity.Error && TryParseObject(e.Path, out var array, out var index))
+            {
+                _rejected.Add((array, index));
+            }
+        }
+    }
+
+    /// <summary>A result without errors.</summary>
+    public static PayloadValidationResult Success { get; } = new([], false);
+
+    /// <summary>Every error and warning, in the order found, each with its JSON path, code and message.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    /// <summary>True when no error (warnings allowed) was found.</summary>
+    public bool IsValid => !IsRequestRejected && _rejected.Count == 0 && !Errors.Any(e => e.Severity == ValidationSeverity.Error);
+
+    /// <summary>
+    /// True when the request as a whole cannot be sent: malformed JSON, a body that is not an object, too many
+    /// objects, or a body over the size limit.
+    /// </summary>
+    public bool IsRequestRejected { get; }
+
+    /// <summary>The warnings only.</summary>
+    public IEnumerable<ValidationError> Warnings => Errors.Where(e => e.Severity == ValidationSeverity.Warning);
+
+    /// <summary>True when the object at <c>arrayName[index]</c> has an error and must not be applied.</summary>
+    /// <param name="arrayName"><c>attributes</c>, <c>events</c> or <c>purchases</c>.</param>
+    /// <param name="index">Index in that array.</param>
+    public bool IsObjectRejected(string arrayName, int index)
+    {
+        var array = Array.IndexOf(s_arrays, arrayName);
+        return array >= 0 && _rejected.Contains((array, index));
+    }
+
+    /// <summary>The errors (not warnings) reported inside <c>arrayName[index]</c>.</summary>
+    public IEnumerable<ValidationError> ErrorsFor(string arrayName, int index)
+    {
+        var array = Array.IndexOf(s_arrays, arrayName);
+        return Errors.Where(e => e.Severity == ValidationSeverity.Error && TryParseObject(e.Path, out var a, out var i) && a == array && i == index);
+    }
+
+    /// <summary>Throws <see cref="BrazeValidationException"/> when the result holds an error.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            throw new BrazeValidationException(Errors);
+        }
+    }
+
+    /// <summary>Reads which object a path points into: <c>events[3].properties.x</c> gives <c>events</c> and 3.</summary>
+    public static bool TryGetObject(string path, out string arrayName, out int index)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var ok = TryParseObject(path, out var array, out index);
+        arrayName = ok ? s_arrays[array] : string.Empty;
+        return ok;
+    }
+
+    internal static bool TryParseObject(string path, out int array, out int index)
+    {
+        array = -1;
+        index = -1;
+        for (var a = 0; a < s_arrays.Length; a++)
+        {
+            var name = s_arrays[a];
+            if (path.Length > name.Length + 2 && path.StartsWith(name, StringComparison.Ordinal) && path[name.Length] == '[')
+            {
+                var close = path.IndexOf(']', name.Length);
+                if (close > name.Length + 1 && int.TryParse(path.AsSpan(name.Length + 1, close - name.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index))
+                {
+                    array = a;
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

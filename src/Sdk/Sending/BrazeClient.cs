@@ -1,0 +1,447 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Refit;
+using Braze.Generated;
+using Braze.Rules;
+using Braze.Sending;
+using Braze.Transport;
+using Braze.Wire;
+
+namespace Braze;
+
+/// <summary>
+/// The SDK's client over <see cref="IBrazeApi"/>: validates everything before sending, chunks <c>/users/track</c>
+/// to Braze's limits, sends with bounded concurrency (the HTTP pipeline adds auth, pacing and retries) and maps
+/// results back to the caller's objects.
+/// </summary>
+internal sealed class BrazeClient : IBrazeClient
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private readonly IBrazeApi _api;
+    private readonly BrazeOptions _options;
+    private readonly ILogger _logger;
+    private readonly BrazeMetrics? _metrics;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a client over a Refit <see cref="IBrazeApi"/> (as registered by <c>AddBraze</c>).</summary>
+    public BrazeClient(IBrazeApi api, BrazeOptions options, ILogger<BrazeClient>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
+    {
+        _api = api ?? throw new ArgumentNullException(nameof(api));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _metrics = metrics;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The options in force (the API key is never shown by its ToString).</summary>
+    public BrazeOptions Options => _options;
+
+    /// <inheritdoc />
+    public async Task<TrackResult> TrackAsync(TrackRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await SendAsync(request, validate: true, cancellationToken).ConfigureAwait(false);
+        if (result.Failures.Count > 0)
+        {
+            throw new BrazeTrackException(result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Sends a request and reports every outcome in the result without throwing for API failures (used by the
+    /// background tracker). With <paramref name="validate"/> false the caller vouches that every object is valid.
+    /// </summary>
+    public async Task<TrackResult> SendAsync(TrackRequest request, bool validate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (validate)
+        {
+            var validation = request.Validate(_options.Validation);
+            if (!validation.IsValid)
+            {
+                _metrics?.ObjectsRejected.Add(request.Count);
+                throw new BrazeValidationException(validation.Errors);
+            }
+        }
+
+        if (request.Count == 0)
+        {
+            return new TrackResult(0, 0, 0, 0, [], []);
+        }
+
+        using var chunker = TrackChunker.Serialize(request, new BrazeWriteContext(_options.Validation));
+        var sizeContext = new ValidationContext(_options.Validation);
+        chunker.ValidateObjectSizes(sizeContext);
+        if (sizeContext.HasErrors)
+        {
+            _metrics?.ObjectsRejected.Add(request.Count);
+            throw new BrazeValidationException([.. sizeContext.Errors]);
+        }
+
+        return await SendChunksAsync(chunker, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends objects that are already validated and serialized (the background tracker's path), reporting every outcome.</summary>
+    internal async Task<TrackResult> SendChunksAsync(TrackChunker chunker, CancellationToken cancellationToken)
+    {
+        var ranges = chunker.Plan(_options.Validation);
+        Log.TrackPlan(_logger, chunker.ObjectCount, ranges.Count);
+        var outcomes = new ChunkOutcome[ranges.Count];
+        if (ranges.Count == 1)
+        {
+            // The tracker's usual case (one full batch): no parallel loop to set up.
+            outcomes[0] = await SendChunkAsync(chunker, ranges[0], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, ranges.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken },
+                async (i, ct) => outcomes[i] = await SendChunkAsync(chunker, ranges[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        int attributes = 0, events = 0, purchases = 0;
+        var errors = new List<TrackError>();
+        var failures = new List<TrackFailure>();
+        foreach (var o in outcomes)
+        {
+            attributes += o.Response?.AttributesProcessed ?? 0;
+            events += o.Response?.EventsProcessed ?? 0;
+            purchases += o.Response?.PurchasesProcessed ?? 0;
+            errors.AddRange(o.Errors);
+            if (o.Failure is not null)
+            {
+                failures.Add(o.Failure);
+            }
+        }
+
+        var rejected = failures.Sum(f => f.Range.Count) + errors.Count;
+        _metrics?.ObjectsSent.Add(chunker.ObjectCount - rejected);
+        if (rejected > 0)
+        {
+            _metrics?.ObjectsRejected.Add(rejected);
+        }
+
+        return new TrackResult(attributes, events, purchases, ranges.Count, errors, failures);
+    }
+
+    /// <inheritdoc />
+    public async Task<ScheduleResult> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate(_options.Validation).ThrowIfInvalid();
+        using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options.Validation), s.options.UseLegacyCanvasEntryPropertiesName), (request, options: _options));
+        var endpoint = request.Target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/create" : "/campaigns/trigger/schedule/create";
+        var response = await Call(endpoint, () => request.Target == ScheduleTarget.Canvas
+            ? _api.CreateCanvasScheduleAsync(content, cancellationToken)
+            : _api.CreateCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            var body = EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+            if (string.IsNullOrEmpty(body.ScheduleId))
+            {
+                throw new BrazeApiException(endpoint, response.StatusCode, "The answer has no schedule_id.", body.Errors, null, RateLimitInfo.From(response.Headers, _time.GetUtcNow()));
+            }
+
+            return new ScheduleResult(new ScheduleId(body.ScheduleId), body.DispatchId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task UpdateScheduleAsync(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ValidateIds(target, id, scheduleId, schedule);
+        using var content = Serialize(static (w, s) => WriteScheduleBody(w, s.target, s.id, s.scheduleId, s.schedule), (target, id, scheduleId, schedule));
+        var endpoint = target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/update" : "/campaigns/trigger/schedule/update";
+        using var response = await Call(endpoint, () => target == ScheduleTarget.Canvas
+            ? _api.UpdateCanvasScheduleAsync(content, cancellationToken)
+            : _api.UpdateCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteScheduleAsync(ScheduleTarget target, string id, ScheduleId scheduleId, CancellationToken cancellationToken = default)
+    {
+        ValidateIds(target, id, scheduleId, null);
+        using var content = Serialize(static (w, s) => WriteScheduleBody(w, s.target, s.id, s.scheduleId, null), (target, id, scheduleId));
+        var endpoint = target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/delete" : "/campaigns/trigger/schedule/delete";
+        using var response = await Call(endpoint, () => target == ScheduleTarget.Canvas
+            ? _api.DeleteCanvasScheduleAsync(content, cancellationToken)
+            : _api.DeleteCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ScheduledBroadcast>> ListScheduledBroadcastsAsync(DateTimeOffset endTime, CancellationToken cancellationToken = default)
+    {
+        const string endpoint = "/messages/scheduled_broadcasts";
+        using var response = await Call(endpoint, () => _api.ListScheduledBroadcastsAsync(BrazeTime.Format(endTime), cancellationToken), cancellationToken).ConfigureAwait(false);
+        return ToBroadcasts(EnsureSuccess(endpoint, response, static r => (r.Message, null)).ScheduledBroadcasts);
+    }
+
+    /// <inheritdoc />
+    public Task<UsersExport> ExportUsersAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        return ExportUsersAsync(new UsersExportRequest(externalIds.Select(UserId.External)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<UsersExport> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = request.Validate(_options.Validation);
+        if (!validation.IsValid)
+        {
+            throw new BrazeValidationException(validation.Errors);
+        }
+
+        using var content = Serialize(static (w, r) => r.WriteTo(w), request);
+        const string endpoint = "/users/export/ids";
+        using var response = await Call(endpoint, () => _api.ExportUsersByIdsAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var body = EnsureSuccess(endpoint, response, static r => (r.Message, null));
+        return new UsersExport(body.Users.AsReadOnly(), body.InvalidUserIds?.AsReadOnly() ?? UsersExport.NoIds);
+    }
+
+    /// <summary>The wire entries as typed values: a time or type Braze wrote in a form the SDK does not know is left null, never guessed.</summary>
+    private static IReadOnlyList<ScheduledBroadcast> ToBroadcasts(List<ScheduledBroadcastBody> entries)
+    {
+        var list = new List<ScheduledBroadcast>(entries.Count);
+        foreach (var e in entries)
+        {
+            ScheduleTarget? target = e.Type switch
+            {
+                { } t when t.Equals("Canvas", StringComparison.OrdinalIgnoreCase) => ScheduleTarget.Canvas,
+                { } t when t.Equals("Campaign", StringComparison.OrdinalIgnoreCase) => ScheduleTarget.Campaign,
+                _ => null,
+            };
+            DateTimeOffset? next = e.NextSendTime is { } text && BrazeTime.TryParse(text, out var time) ? time : null;
+            list.Add(new ScheduledBroadcast(e.Name ?? string.Empty, e.Id ?? string.Empty, target, next, e.ScheduleType ?? string.Empty, e.Tags?.AsReadOnly() ?? UsersExport.NoIds));
+        }
+
+        return list.AsReadOnly();
+    }
+
+    private static void WriteScheduleBody(Utf8JsonWriter writer, ScheduleTarget target, string id, ScheduleId scheduleId, Schedule? schedule)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(target == ScheduleTarget.Canvas ? "canvas_id" : "campaign_id", id);
+        writer.WriteString("schedule_id", scheduleId.Value);
+        if (schedule is not null)
+        {
+            writer.WritePropertyName("schedule");
+            schedule.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void ValidateIds(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule? schedule)
+    {
+        var context = new ValidationContext(_options.Validation);
+        var idField = target == ScheduleTarget.Canvas ? "canvas_id" : "campaign_id";
+        context.Push(idField);
+        BrazeRules.IdentifierValue(context, id, idField);
+        context.Pop();
+        context.Push("schedule_id");
+        BrazeRules.IdentifierValue(context, scheduleId.Value, "schedule_id");
+        context.Pop();
+        if (schedule is not null)
+        {
+            context.Push("schedule");
+            schedule.Validate(context);
+            context.Pop();
+        }
+
+        if (context.HasErrors)
+        {
+            throw new BrazeValidationException([.. context.Errors]);
+        }
+    }
+
+    private async Task<ChunkOutcome> SendChunkAsync(TrackChunker chunker, TrackObjectRange range, CancellationToken cancellationToken)
+    {
+        const string endpoint = "/users/track";
+        var (array, length) = chunker.BuildBody(range);
+        try
+        {
+            using var content = new ByteArrayContent(array, 0, length);
+            content.Headers.ContentType = s_json;
+            IApiResponse<TrackResponse> response;
+            try
+            {
+                response = await _api.TrackAsync(content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+            {
+                var failure = NoResponse(endpoint, ex);
+                Log.TrackFailed(_logger, range.Count, failure.Message, failure);
+                return new ChunkOutcome(null, [], new TrackFailure(range, failure));
+            }
+
+            using (response)
+            {
+                if (!response.IsReceived)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var failure = NoResponse(endpoint, response.Error);
+                    Log.TrackFailed(_logger, range.Count, failure.Message, failure);
+                    return new ChunkOutcome(null, [], new TrackFailure(range, failure));
+                }
+
+                if (response.IsSuccessStatusCode && response.Content is { } body)
+                {
+                    var errors = MapErrors(body.Errors, range);
+                    if (errors.Count > 0)
+                    {
+                        Log.MinorErrors(_logger, errors.Count);
+                    }
+
+                    return new ChunkOutcome(body, errors, null);
+                }
+
+                var exception = ToException(endpoint, response);
+                Log.TrackFailed(_logger, range.Count, exception.Message, exception);
+                return new ChunkOutcome(null, [], new TrackFailure(range, exception));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    private static List<TrackError> MapErrors(List<JsonElement>? errors, TrackObjectRange range)
+    {
+        var mapped = new List<TrackError>();
+        if (errors is null)
+        {
+            return mapped;
+        }
+
+        foreach (var e in errors)
+        {
+            string? array = null;
+            int? index = null;
+            var message = e.ValueKind == JsonValueKind.String ? e.GetString() ?? string.Empty : e.GetRawText();
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                if (e.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
+                {
+                    message = type.GetString() ?? message;
+                }
+                else if (e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                {
+                    message = m.GetString() ?? message;
+                }
+
+                if (e.TryGetProperty("input_array", out var a) && a.ValueKind == JsonValueKind.String
+                    && e.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out var n)
+                    && range.ToCallerIndex(a.GetString()!, n) is { } callerIndex)
+                {
+                    array = a.GetString();
+                    index = callerIndex;
+                }
+            }
+
+            mapped.Add(new TrackError(array, index, message, e.Clone(), range));
+        }
+
+        return mapped;
+    }
+
+    private static async Task<T> Call<T>(string endpoint, Func<Task<T>> call, CancellationToken cancellationToken)
+        where T : IApiResponse
+    {
+        T response;
+        try
+        {
+            response = await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+        {
+            throw NoResponse(endpoint, ex);
+        }
+
+        if (!response.IsReceived)
+        {
+            var error = response.Error;
+            response.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw NoResponse(endpoint, error);
+        }
+
+        return response;
+    }
+
+    private static BrazeApiException NoResponse(string endpoint, Exception? ex)
+        => new(endpoint, null, Describe(ex?.InnerException ?? ex), null, null, null, ex);
+
+    private T EnsureSuccess<T>(string endpoint, IApiResponse<T> response, Func<T, (string? Message, List<JsonElement>? Errors)> describe)
+        where T : class
+    {
+        if (response.IsSuccessStatusCode && response.Content is { } body)
+        {
+            var (message, errors) = describe(body);
+            if (message is null || string.Equals(message, "success", StringComparison.OrdinalIgnoreCase) || errors is not { Count: > 0 })
+            {
+                return body;
+            }
+        }
+
+        throw ToException(endpoint, response);
+    }
+
+    private BrazeApiException ToException<T>(string endpoint, IApiResponse<T> response)
+    {
+        var raw = (response.Error as ApiException)?.Content;
+        string? message = null;
+        List<JsonElement>? errors = null;
+        if (!string.IsNullOrEmpty(raw))
+        {
+            try
+            {
+                var body = JsonSerializer.Deserialize(raw, BrazeJsonContext.Default.MessageResponse);
+                message = body?.Message;
+                errors = body?.Errors?.Select(e => e.Clone()).ToList();
+            }
+            catch (JsonException)
+            {
+                message = raw.Length > 500 ? raw[..500] : raw;
+            }
+        }
+
+        return new BrazeApiException(endpoint, response.StatusCode, message ?? response.ReasonPhrase, errors, raw, RateLimitInfo.From(response.Headers, _time.GetUtcNow()), response.Error);
+    }
+
+    private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken)
+        => !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not BrazeValidationException;
+
+    private static string Describe(Exception? ex) => ex switch
+    {
+        TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException => "The request timed out after its retries; Braze may or may not have applied it.",
+        HttpRequestException => "No response from Braze after the retries (network failure); Braze may or may not have applied the request.",
+        null => "No response from Braze.",
+        _ => $"The request failed: {ex.GetType().Name}.",
+    };
+
+    private static ByteArrayContent Serialize<TState>(Action<Utf8JsonWriter, TState> write, TState state)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer, state);
+        }
+
+        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+        content.Headers.ContentType = s_json;
+        return content;
+    }
+
+    private readonly record struct ChunkOutcome(TrackResponse? Response, List<TrackError> Errors, TrackFailure? Failure);
+}

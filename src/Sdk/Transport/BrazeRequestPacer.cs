@@ -1,0 +1,273 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+
+namespace Braze.Transport;
+
+/// <summary>
+/// Paces requests to one Braze workspace: a fixed-window limiter (default 3,000 requests per 3 s) plus what the
+/// server says in <c>X-RateLimit-Remaining</c> / <c>-Reset</c>: never more requests in a window than Braze has
+/// left (counting requests in flight), spread out when few are left, and a pause until the reset after a 429 or
+/// when none are left. One instance is shared by every request of a named client.
+/// </summary>
+internal sealed class BrazeRequestPacer : IDisposable
+{
+    private static readonly TimeSpan s_resetMargin = TimeSpan.FromMilliseconds(50);
+    private readonly FixedWindowRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly BrazeMetrics? _metrics;
+    private readonly double _slowFraction;
+    private readonly TimeSpan _baseBackoff;
+    private readonly TimeSpan _maxBackoff;
+    private readonly object _gate = new();
+    private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _windowReset;
+    private long _budget = long.MaxValue;
+    private TimeSpan _spacing;
+    private DateTimeOffset _nextSlot;
+    private int _inFlight;
+    private int _consecutive429;
+
+    /// <summary>Creates the pacer of <c>/users/track</c> (<see cref="BrazeOptions.RateLimitPerWindow"/> per <see cref="BrazeOptions.RateLimitWindow"/>).</summary>
+    public BrazeRequestPacer(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
+        : this(options, (options ?? throw new ArgumentNullException(nameof(options))).RateLimitPerWindow, options.RateLimitWindow, timeProvider, logger, metrics)
+    {
+    }
+
+    /// <summary>Creates a pacer of one endpoint group: at most <paramref name="permitLimit"/> requests per <paramref name="window"/>.</summary>
+    public BrazeRequestPacer(BrazeOptions options, int permitLimit, TimeSpan window, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _metrics = metrics;
+        _slowFraction = options.SlowDownBelowRemainingFraction;
+        _baseBackoff = options.RetryBaseDelay;
+        _maxBackoff = options.RetryMaxDelay;
+        _limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permitLimit,
+            Window = window,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    /// <summary>When requests may flow again after a 429 or an exhausted window (in the past when not paused).</summary>
+    public DateTimeOffset PausedUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pausedUntil;
+            }
+        }
+    }
+
+    /// <summary>Waits until one more request may be sent. Call <see cref="Observe"/> or <see cref="Abandon"/> once for each completed wait.</summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            bool reserved;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                if (_windowReset <= now)
+                {
+                    _budget = long.MaxValue;
+                    _spacing = TimeSpan.Zero;
+                }
+
+                if (_pausedUntil > now)
+                {
+                    wait = _pausedUntil - now;
+                    reserved = false;
+                }
+                else if (_budget <= 0)
+                {
+                    // Braze has no requests left in this window: wait for its reset.
+                    wait = _windowReset - now + s_resetMargin;
+                    reserved = false;
+                }
+                else
+                {
+                    var slot = now;
+                    if (_spacing > TimeSpan.Zero)
+                    {
+                        slot = _nextSlot > now ? _nextSlot : now;
+                        _nextSlot = slot + _spacing;
+                    }
+
+                    wait = slot - now;
+                    _budget--;
+                    _inFlight++;
+                    reserved = true;
+                }
+            }
+
+            if (!reserved)
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    Abandon();
+                    throw;
+                }
+            }
+
+            break;
+        }
+
+        try
+        {
+            using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            if (!lease.IsAcquired)
+            {
+                throw new BrazeException("The client-side Braze rate limiter refused the request.");
+            }
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Releases a wait whose request was not sent or got no response.</summary>
+    public void Abandon()
+    {
+        lock (_gate)
+        {
+            _inFlight = Math.Max(0, _inFlight - 1);
+        }
+    }
+
+    /// <summary>Learns from a response: rate-limit headers and 429s.</summary>
+    public void Observe(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var now = _time.GetUtcNow();
+        var info = RateLimitInfo.From(response, now);
+        lock (_gate)
+        {
+            _inFlight = Math.Max(0, _inFlight - 1);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                _consecutive429++;
+                _metrics?.RateLimited.Add(1);
+                var wait = info?.WaitTime(now) ?? Backoff(_consecutive429);
+                var until = now + wait + s_resetMargin;
+                if (until > _pausedUntil)
+                {
+                    _pausedUntil = until;
+                }
+
+                Log.RateLimitPause(_logger, 429, info?.Remaining, (long)(until - now).TotalMilliseconds);
+                return;
+            }
+
+            _consecutive429 = 0;
+            if (info is not { Remaining: { } remaining, Reset: { } reset } || reset <= now)
+            {
+                return;
+            }
+
+            // Requests still in flight will count against what Braze reports as remaining.
+            var budget = remaining - _inFlight;
+            if (reset != _windowReset || budget < _budget)
+            {
+                _windowReset = reset;
+                _budget = budget;
+            }
+
+            if (_budget <= 0)
+            {
+                Log.RateLimitPause(_logger, (int)response.StatusCode, remaining, (long)(reset - now).TotalMilliseconds);
+                _spacing = TimeSpan.Zero;
+            }
+            else if (info.Limit is { } limit && limit > 0 && remaining <= limit * _slowFraction)
+            {
+                _spacing = (reset - now) / Math.Max(1, _budget);
+                Log.SlowDown(_logger, remaining, limit, reset);
+            }
+            else
+            {
+                _spacing = TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _limiter.Dispose();
+
+    private TimeSpan Backoff(int attempt) => BrazeRetryPolicy.Backoff(attempt - 1, _baseBackoff, _maxBackoff, Random.Shared.NextDouble());
+}
+
+/// <summary>
+/// Runs every request of a named client through its <see cref="BrazeRequestPacer"/> and records metrics. Braze limits
+/// <c>/users/track</c> and the other endpoints separately, so with an <c>otherEndpoints</c> pacer the requests to
+/// any other path are paced by that one, and their headers and 429s never pause /users/track.
+/// </summary>
+internal sealed class BrazeRateLimitHandler : DelegatingHandler
+{
+    private readonly BrazeRequestPacer _pacer;
+    private readonly BrazeRequestPacer _otherPacer;
+    private readonly BrazeMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the handler.</summary>
+    public BrazeRateLimitHandler(BrazeRequestPacer pacer, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeRequestPacer? otherEndpoints = null)
+    {
+        _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
+        _otherPacer = otherEndpoints ?? pacer;
+        _metrics = metrics;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var endpoint = request.RequestUri?.AbsolutePath ?? string.Empty;
+        var pacer = endpoint.EndsWith("/users/track", StringComparison.Ordinal) ? _pacer : _otherPacer;
+        await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var start = _time.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            pacer.Abandon();
+            var elapsed = _time.GetElapsedTime(start);
+            _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", "none"));
+            _metrics?.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
+            Log.NoResponse(_logger, endpoint, (long)elapsed.TotalMilliseconds, ex.GetType().Name);
+            throw;
+        }
+
+        pacer.Observe(response);
+        var took = _time.GetElapsedTime(start);
+        _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", (int)response.StatusCode));
+        _metrics?.Duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
+        Log.Response(_logger, request.Method.Method, endpoint, (int)response.StatusCode, (long)took.TotalMilliseconds);
+        return response;
+    }
+}

@@ -1,0 +1,51 @@
+// Shared source: compiled into Braze.Sdk and into the netstandard2.0 generator (see src/Shared/README.md).
+namespace Braze.Shared;
+
+/// <summary>
+/// Braze's documented default limits (spec §3 to §9): the one place they are written. The runtime's
+/// <c>BrazeValidationOptions</c> defaults, the analyzer's diagnostics, the client and the emulator all read these.
+/// </summary>
+internal static class BrazeLimits
+{
+    /// <summary>Characters (code points) in a string value, a name or an event name.</summary>
+    public const int MaxStringLength = 255;
+
+    /// <summary>Properties Braze captures per event or purchase.</summary>
+    public const int MaxPropertiesPerObject = 256;
+
+    /// <summary>Attributes + events + purchases in one <c>/users/track</c> request.</summary>
+    public const int MaxObjectsPerRequest = 75;
+
+    /// <summary>Bytes in one request body.</summary>
+    public const int MaxRequestBodyBytes = 4_000_000;
+
+    /// <summary>Bytes of JSON in event or purchase properties that hold arrays or objects, and in one nested custom attribute.</summary>
+    public const int MaxNestedPayloadBytes = 51_200;
+
+    /// <summary>The most an account can raise <see cref="MaxNestedPayloadBytes"/> to.</summary>
+    public const int MaxNestedPayloadBytesCeiling = 102_400;
+
+    /// <summary>Elements of an array custom attribute.</summary>
+    public const int MaxArrayAttributeLength = 500;
+
+    /// <summary>Recipients of one schedule request.</summary>
+    public const int MaxRecipients = 50;
+
+    /// <summary>Bytes of JSON in Canvas <c>context</c> or campaign <c>trigger_properties</c>.</summary>
+    public const int MaxScheduleContextBytes = 51_200;
+
+    /// <summary>Characters of JSON in a Canvas User Update step.</summary>
+    public const int MaxUserUpdateStepCharacters = 65_536;
+
+    /// <summary>Identifiers of one <c>/users/export/ids</c> request.</summary>
+    public const int MaxExportIdentifiers = 50;
+
+    /// <summary>The purchase <c>quantity</c> range.</summary>
+    public const int MinQuantity = 1;
+
+    /// <inheritdoc cref="MinQuantity"/>
+    public const int MaxQuantity = 100;
+
+    /// <summary>The latest year Braze stores a time for (the earliest is 0).</summary>
+    public const int MaxYear = 3000;
+}
