@@ -7,7 +7,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Braze;
-using Braze.Delivery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -256,7 +255,7 @@ internal static class Tracked
         }
 
         var caller = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
-        var payload = Braze.Serialization.BrazeJson.Measure(static (w, e) => e.WriteTo(w, Braze.Serialization.BrazeWriteContext.Default), keep[0]);
+        var payload = Braze.Wire.BrazeJson.Measure(static (w, e) => e.WriteTo(w, Braze.Generated.BrazeWriteContext.Default), keep[0]);
         var sdk = tracker.BytesPerObject - caller;
         var onTrack = TrackSideBytesPerObject();
         Console.WriteLine($"allocated per object, typed tracker: {tracker.BytesPerObject:F0} B = caller's objects {caller:F0} B + SDK {sdk:F0} B; payload {payload} B, so the SDK adds payload + {sdk - payload:F0} B");
@@ -328,7 +327,7 @@ internal sealed record RentedMovie(string Movie, string Director, decimal Price,
     private static readonly System.Text.Json.JsonEncodedText s_released = System.Text.Json.JsonEncodedText.Encode("released_at");
     private static readonly System.Text.Json.JsonEncodedText s_rank = System.Text.Json.JsonEncodedText.Encode("rank");
 
-    public void WriteTo(System.Text.Json.Utf8JsonWriter writer, Braze.Serialization.BrazeWriteContext context)
+    public void WriteTo(System.Text.Json.Utf8JsonWriter writer, Braze.Generated.BrazeWriteContext context)
     {
         writer.WriteStartObject();
         writer.WriteString(s_movie, Movie);
@@ -340,16 +339,16 @@ internal sealed record RentedMovie(string Movie, string Director, decimal Price,
         writer.WriteEndObject();
     }
 
-    public void Validate(Braze.Validation.ValidationContext context, Braze.Validation.PropertiesUsage usage)
+    public void Validate(Braze.Generated.ValidationContext context, Braze.Generated.PropertiesUsage usage)
     {
         context.Push("movie");
-        Braze.Validation.BrazeRules.StringValue(context, Movie);
+        Braze.Generated.PropertiesValidation.StringValue(context, Movie);
         context.Pop();
         context.Push("director");
-        Braze.Validation.BrazeRules.StringValue(context, Director);
+        Braze.Generated.PropertiesValidation.StringValue(context, Director);
         context.Pop();
         context.Push("released_at");
-        Braze.Validation.BrazeRules.Time(context, ReleasedAt);
+        Braze.Generated.PropertiesValidation.Time(context, ReleasedAt);
         context.Pop();
     }
 }

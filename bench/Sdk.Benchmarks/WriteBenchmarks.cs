@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
-using Braze.Serialization;
-using Braze.Validation;
+using Braze.Generated;
 
 namespace Braze.Benchmarks;
 

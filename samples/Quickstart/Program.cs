@@ -3,10 +3,7 @@
 //   dotnet run --project samples/Quickstart
 using System.Text.Json;
 using Braze;
-using Braze.Client;
-using Braze.Delivery;
 using Braze.Emulator;
-using Braze.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Braze.Time;
-using Braze.Validation;
 using Braze.Shared;
+using Braze.Rules;
+using Braze.Wire;
 
 namespace Braze.Emulator;
 

@@ -1,4 +1,3 @@
-using Braze.Validation;
 
 namespace Braze.Emulator;
 

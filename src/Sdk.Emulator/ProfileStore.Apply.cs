@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Braze.Validation;
+using Braze.Shared;
+using Braze.Wire;
 
 namespace Braze.Emulator;
 
@@ -266,8 +267,8 @@ public sealed partial class ProfileStore
 
     /// <summary>Braze records events dated in the future at the current time.</summary>
     private static string EventTime(JsonElement value)
-        => Braze.Time.BrazeTime.TryParse(value.GetString(), out var t) && t > DateTimeOffset.UtcNow
-            ? Braze.Time.BrazeTime.Format(DateTimeOffset.UtcNow)
+        => BrazeTime.TryParse(value.GetString(), out var t) && t > DateTimeOffset.UtcNow
+            ? BrazeTime.Format(DateTimeOffset.UtcNow)
             : NormalizeTime(value);
 
     private bool ApplyPurchase(JsonElement obj)

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Braze.Time;
-using Braze.Validation;
+using Braze.Shared;
+using Braze.Wire;
 
 namespace Braze.Emulator;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Braze.Time;
-using Braze.Validation;
 using Microsoft.Data.Sqlite;
+using Braze.Wire;
 
 namespace Braze.Emulator;
 

@@ -32,12 +32,6 @@ public sealed partial class DocsSamplesTests
         global using System.Threading.Tasks;
         global using System.Text.Json;
         global using Braze;
-        global using Braze.Client;
-        global using Braze.Delivery;
-        global using Braze.Http;
-        global using Braze.Serialization;
-        global using Braze.Time;
-        global using Braze.Validation;
         global using Braze.Emulator;
         global using Microsoft.Extensions.DependencyInjection;
         global using Microsoft.Extensions.Configuration;

@@ -16,7 +16,7 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
     {
         _emulator = await BrazeEmulator.StartAsync(new BrazeEmulatorOptions
         {
-            Validation = new Validation.BrazeValidationOptions { MaxArrayAttributeLength = 3 },
+            Validation = new BrazeValidationOptions { MaxArrayAttributeLength = 3 },
         });
         _http = Client(_emulator);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Braze.Delivery;
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 

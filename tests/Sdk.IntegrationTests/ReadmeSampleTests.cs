@@ -1,5 +1,3 @@
-using Braze.Client;
-using Braze.Delivery;
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,7 +49,7 @@ public sealed class ReadmeSampleTests
         Assert.True(profile["custom_attributes"]!["vip_member"]!.GetValue<bool>());
         Assert.Equal(50, profile["custom_attributes"]!["loyalty_points"]!.GetValue<int>());
         Assert.Equal(2, profile["custom_events"]![0]!["count"]!.GetValue<int>());
-        Assert.False(string.IsNullOrEmpty(scheduled.ScheduleId));
+        Assert.False(string.IsNullOrEmpty(scheduled.ScheduleId.Value));
         Assert.Equal("""{"attributes":[{"vip_member":{{context.${vip}}}}]}""", stepJson);
     }
 

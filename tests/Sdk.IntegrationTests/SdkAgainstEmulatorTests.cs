@@ -1,7 +1,4 @@
-using Braze.Client;
-using Braze.Delivery;
 using Braze.Emulator;
-using Braze.Validation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Braze.IntegrationTests;
@@ -68,9 +65,9 @@ public sealed class SdkAgainstEmulatorTests
             new BrazeProperties { { "coupon_code", "WELCOME10" } });
         await braze.UpdateCanvasScheduleAsync("canvas-1", canvas.ScheduleId, Schedule.At(new DateTimeOffset(2030, 1, 2, 9, 0, 0, TimeSpan.Zero)));
         var listed = await braze.ListScheduledBroadcastsAsync(new DateTimeOffset(2030, 12, 31, 0, 0, 0, TimeSpan.Zero));
-        Assert.Equal("2030-01-02T09:00:00.000Z", Assert.Single(listed).NextSendTime);
+        Assert.Equal(new DateTimeOffset(2030, 1, 2, 9, 0, 0, TimeSpan.Zero), Assert.Single(listed).NextSendTime);
         await braze.DeleteCanvasScheduleAsync("canvas-1", canvas.ScheduleId);
-        var missing = await Assert.ThrowsAsync<Http.BrazeApiException>(() => braze.DeleteCanvasScheduleAsync("canvas-1", canvas.ScheduleId));
+        var missing = await Assert.ThrowsAsync<BrazeApiException>(() => braze.DeleteCanvasScheduleAsync("canvas-1", canvas.ScheduleId));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
 
         var campaign = await braze.ScheduleCampaignAsync("campaign-1", [UserId.External("u1")], Schedule.AtOptimalTime(new DateOnly(2030, 2, 1)), new BrazeProperties { { "sku", "A1" } });
@@ -132,7 +129,7 @@ public sealed class SdkAgainstEmulatorTests
         await using var provider = Services(emulator);
         var braze = provider.GetRequiredService<IBrazeClient>();
 
-        var error = await Assert.ThrowsAsync<Http.BrazeApiException>(() => braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero))));
+        var error = await Assert.ThrowsAsync<BrazeApiException>(() => braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero))));
 
         Assert.Single(emulator.Requests, r => r.Path.StartsWith("/canvas/trigger/schedule/create", StringComparison.Ordinal));
         Assert.Equal(fault == nameof(FaultSettings.DropAfterApply), error.IsOutcomeUnknown);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Braze.Delivery;
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 

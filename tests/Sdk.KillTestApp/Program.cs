@@ -3,7 +3,6 @@
 //   Braze.Sdk.KillTestApp <outbox-path> <count>
 using System.Globalization;
 using Braze;
-using Braze.Delivery;
 using Microsoft.Extensions.DependencyInjection;
 
 var outbox = args[0];

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Braze.Validation;
+using Braze.Rules;
 
 namespace Braze.Tests;
 

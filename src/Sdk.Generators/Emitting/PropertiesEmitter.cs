@@ -8,9 +8,9 @@ namespace Braze.Generators.Emitting;
 /// <summary>Writes the source for one <see cref="PropertiesModel"/>: an allocation-free writer and a validator over the SDK's rules.</summary>
 internal static class PropertiesEmitter
 {
-    private const string Rules = "global::Braze.Validation.BrazeRules";
-    private const string Usage = "global::Braze.Validation.PropertiesUsage";
-    private const string Validation = "global::Braze.Validation.PropertiesValidation";
+    private const string Rules = "global::Braze.Generated.PropertiesValidation";
+    private const string Usage = "global::Braze.Generated.PropertiesUsage";
+    private const string Validation = "global::Braze.Generated.PropertiesValidation";
 
     public static string Emit(PropertiesModel model)
     {
@@ -95,7 +95,7 @@ internal static class PropertiesEmitter
     private static void EmitWriteTo(SourceWriter w, PropertiesModel model)
     {
         w.Line("/// <inheritdoc />");
-        w.Open($"public {model.New("WriteTo")}void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)");
+        w.Open($"public {model.New("WriteTo")}void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)");
         w.Line("writer.WriteStartObject();");
         for (var i = 0; i < model.Members.Count; i++)
         {
@@ -227,7 +227,7 @@ internal static class PropertiesEmitter
     private static void EmitValidate(SourceWriter w, PropertiesModel model)
     {
         w.Line("/// <inheritdoc />");
-        w.Open($"public {model.New("Validate")}void Validate(global::Braze.Validation.ValidationContext context, {Usage} usage)");
+        w.Open($"public {model.New("Validate")}void Validate(global::Braze.Generated.ValidationContext context, {Usage} usage)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
 
         // Names are checked at compile time for the declared use; these are the ones another use could reject.
@@ -301,7 +301,7 @@ internal static class PropertiesEmitter
                 if (!m.IsValueType)
                 {
                     w.Open($"if (kv{i}.Value is null && nestedUsage == {Usage}.NestedAttribute)");
-                    w.Line("global::Braze.Validation.AttributeRules.NullInNestedAttribute(context);");
+                    w.Line("global::Braze.Generated.PropertiesValidation.NullInNestedAttribute(context);");
                     w.Close();
                 }
 
@@ -393,11 +393,11 @@ internal static class PropertiesEmitter
                 w.Line($"{Rules}.Time(context, {v}, out _);");
                 break;
             case ValueKind.DateOnly:
-                w.Line($"{Rules}.Time(context, global::Braze.Time.BrazeTime.ToUtc({v}));");
+                w.Line($"{Rules}.Time(context, {v});");
                 break;
             case ValueKind.Enum:
                 var defined = string.Join(" or ", m.EnumValues.Select(e => $"{m.TypeName}.{e.Member}"));
-                var report = $"context.Report(global::Braze.Validation.ValidationCodes.InvalidType, \"The value is not a defined member of {m.TypeName.Replace("global::", string.Empty)}.\");";
+                var report = $"{Rules}.UndefinedEnumValue(context, {Literal(m.TypeName.Replace("global::", string.Empty))});";
                 if (defined.Length == 0)
                 {
                     w.Line(report);

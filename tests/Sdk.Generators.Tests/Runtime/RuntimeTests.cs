@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Braze.Serialization;
-using Braze.Time;
-using Braze.Validation;
 using CsCheck;
+using Braze.Generated;
+using Braze.Rules;
+using Braze.Wire;
 
 namespace Braze.Generators.Tests.Runtime;
 

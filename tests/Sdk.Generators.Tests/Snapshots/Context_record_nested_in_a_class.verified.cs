@@ -21,7 +21,7 @@ partial class Outer
         }
 
         /// <inheritdoc />
-        public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
+        public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)
         {
             writer.WriteStartObject();
             if (this.CouponCode is { } v0)
@@ -34,12 +34,12 @@ partial class Outer
         }
 
         /// <inheritdoc />
-        public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
+        public void Validate(global::Braze.Generated.ValidationContext context, global::Braze.Generated.PropertiesUsage usage)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);
-            global::Braze.Validation.PropertiesValidation.String(context, "coupon_code", this.CouponCode);
-            global::Braze.Validation.PropertiesValidation.Time(context, "expires_at", this.ExpiresAt);
-            global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
+            global::Braze.Generated.PropertiesValidation.String(context, "coupon_code", this.CouponCode);
+            global::Braze.Generated.PropertiesValidation.Time(context, "expires_at", this.ExpiresAt);
+            global::Braze.Generated.PropertiesValidation.Shape(context, this, usage, 2, false);
         }
     }
 }

@@ -39,7 +39,7 @@ partial record RentedMovie : global::Braze.IBrazeEvent
     public global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);
 
     /// <inheritdoc />
-    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
+    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)
     {
         writer.WriteStartObject();
         if (this.Movie is { } v0)
@@ -144,36 +144,36 @@ partial record RentedMovie : global::Braze.IBrazeEvent
     }
 
     /// <inheritdoc />
-    public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
+    public void Validate(global::Braze.Generated.ValidationContext context, global::Braze.Generated.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        if (usage == global::Braze.Validation.PropertiesUsage.Purchase)
+        if (usage == global::Braze.Generated.PropertiesUsage.Purchase)
         {
             context.Push("price");
-            global::Braze.Validation.BrazeRules.PropertyName(context, "price", usage);
+            global::Braze.Generated.PropertiesValidation.PropertyName(context, "price", usage);
             context.Pop();
         }
-        var nestedUsage = usage == global::Braze.Validation.PropertiesUsage.NestedAttribute ? global::Braze.Validation.PropertiesUsage.NestedAttribute : global::Braze.Validation.PropertiesUsage.NestedProperty;
-        global::Braze.Validation.PropertiesValidation.String(context, "movie", this.Movie);
-        global::Braze.Validation.PropertiesValidation.String(context, "director", this.Director);
-        global::Braze.Validation.PropertiesValidation.Number(context, "rating", (double?)this.Rating);
-        global::Braze.Validation.PropertiesValidation.Time(context, "released_at", this.ReleasedAt);
+        var nestedUsage = usage == global::Braze.Generated.PropertiesUsage.NestedAttribute ? global::Braze.Generated.PropertiesUsage.NestedAttribute : global::Braze.Generated.PropertiesUsage.NestedProperty;
+        global::Braze.Generated.PropertiesValidation.String(context, "movie", this.Movie);
+        global::Braze.Generated.PropertiesValidation.String(context, "director", this.Director);
+        global::Braze.Generated.PropertiesValidation.Number(context, "rating", (double?)this.Rating);
+        global::Braze.Generated.PropertiesValidation.Time(context, "released_at", this.ReleasedAt);
         if (this.AvailableFrom is { } v8)
         {
             context.Push("available_from");
-            global::Braze.Validation.BrazeRules.Time(context, global::Braze.Time.BrazeTime.ToUtc(v8));
+            global::Braze.Generated.PropertiesValidation.Time(context, v8);
             context.Pop();
         }
         context.Push("format");
         if (this.Format is not (global::Demo.Format.Streaming or global::Demo.Format.BluRay))
         {
-            context.Report(global::Braze.Validation.ValidationCodes.InvalidType, "The value is not a defined member of Demo.Format.");
+            global::Braze.Generated.PropertiesValidation.UndefinedEnumValue(context, "Demo.Format");
         }
         context.Pop();
         if (this.Trailer is { } v11)
         {
             context.Push("trailer");
-            global::Braze.Validation.BrazeRules.StringValue(context, v11.OriginalString);
+            global::Braze.Generated.PropertiesValidation.StringValue(context, v11.OriginalString);
             context.Pop();
         }
         if (this.Genres is { } v12)
@@ -185,7 +185,7 @@ partial record RentedMovie : global::Braze.IBrazeEvent
                 context.Push(i);
                 if (e12 is not null)
                 {
-                    global::Braze.Validation.BrazeRules.StringValue(context, e12);
+                    global::Braze.Generated.PropertiesValidation.StringValue(context, e12);
                 }
                 context.Pop();
             }
@@ -200,13 +200,13 @@ partial record RentedMovie : global::Braze.IBrazeEvent
                 context.Push(n14++);
                 if (e14 is not (global::Demo.Format.Streaming or global::Demo.Format.BluRay))
                 {
-                    context.Report(global::Braze.Validation.ValidationCodes.InvalidType, "The value is not a defined member of Demo.Format.");
+                    global::Braze.Generated.PropertiesValidation.UndefinedEnumValue(context, "Demo.Format");
                 }
                 context.Pop();
             }
             context.Pop();
         }
-        global::Braze.Validation.PropertiesValidation.String(context, "studio_name", this.Studio);
+        global::Braze.Generated.PropertiesValidation.String(context, "studio_name", this.Studio);
         if (this.Lead is { } v16)
         {
             context.Push("lead");
@@ -219,7 +219,7 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             foreach (var kv17 in v17)
             {
                 context.Push(kv17.Key);
-                global::Braze.Validation.BrazeRules.PropertyName(context, kv17.Key, nestedUsage);
+                global::Braze.Generated.PropertiesValidation.PropertyName(context, kv17.Key, nestedUsage);
                 context.Pop();
             }
             context.Pop();
@@ -230,20 +230,20 @@ partial record RentedMovie : global::Braze.IBrazeEvent
             foreach (var kv18 in v18)
             {
                 context.Push(kv18.Key);
-                global::Braze.Validation.BrazeRules.PropertyName(context, kv18.Key, nestedUsage);
-                if (kv18.Value is null && nestedUsage == global::Braze.Validation.PropertiesUsage.NestedAttribute)
+                global::Braze.Generated.PropertiesValidation.PropertyName(context, kv18.Key, nestedUsage);
+                if (kv18.Value is null && nestedUsage == global::Braze.Generated.PropertiesUsage.NestedAttribute)
                 {
-                    global::Braze.Validation.AttributeRules.NullInNestedAttribute(context);
+                    global::Braze.Generated.PropertiesValidation.NullInNestedAttribute(context);
                 }
                 var e18 = kv18.Value;
                 if (e18 is not null)
                 {
-                    global::Braze.Validation.BrazeRules.StringOrTimeValue(context, e18);
+                    global::Braze.Generated.PropertiesValidation.StringOrTimeValue(context, e18);
                 }
                 context.Pop();
             }
             context.Pop();
         }
-        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 19, true);
+        global::Braze.Generated.PropertiesValidation.Shape(context, this, usage, 19, true);
     }
 }

@@ -24,7 +24,7 @@ partial record RentedSequel : global::Braze.IBrazeEvent
     public new global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);
 
     /// <inheritdoc />
-    public new void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
+    public new void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)
     {
         writer.WriteStartObject();
         if (this.Title is { } v0)
@@ -38,16 +38,16 @@ partial record RentedSequel : global::Braze.IBrazeEvent
     }
 
     /// <inheritdoc />
-    public new void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
+    public new void Validate(global::Braze.Generated.ValidationContext context, global::Braze.Generated.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        if (usage == global::Braze.Validation.PropertiesUsage.Purchase)
+        if (usage == global::Braze.Generated.PropertiesUsage.Purchase)
         {
             context.Push("price");
-            global::Braze.Validation.BrazeRules.PropertyName(context, "price", usage);
+            global::Braze.Generated.PropertiesValidation.PropertyName(context, "price", usage);
             context.Pop();
         }
-        global::Braze.Validation.PropertiesValidation.String(context, "title", this.Title);
-        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 4, false);
+        global::Braze.Generated.PropertiesValidation.String(context, "title", this.Title);
+        global::Braze.Generated.PropertiesValidation.Shape(context, this, usage, 4, false);
     }
 }

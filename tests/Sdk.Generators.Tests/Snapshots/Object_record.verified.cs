@@ -13,7 +13,7 @@ partial record Cast : global::Braze.IBrazeProperties
     public static implicit operator global::Braze.BrazeValue(Cast? value) => global::Braze.BrazeValue.From(value);
 
     /// <inheritdoc />
-    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
+    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)
     {
         writer.WriteStartObject();
         if (this.Name is { } v0)
@@ -25,10 +25,10 @@ partial record Cast : global::Braze.IBrazeProperties
     }
 
     /// <inheritdoc />
-    public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
+    public void Validate(global::Braze.Generated.ValidationContext context, global::Braze.Generated.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        global::Braze.Validation.PropertiesValidation.String(context, "name", this.Name);
-        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
+        global::Braze.Generated.PropertiesValidation.String(context, "name", this.Name);
+        global::Braze.Generated.PropertiesValidation.Shape(context, this, usage, 2, false);
     }
 }

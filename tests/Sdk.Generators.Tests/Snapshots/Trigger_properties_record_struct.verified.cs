@@ -19,7 +19,7 @@ partial record struct OrderTrigger : global::Braze.IBrazeProperties
     }
 
     /// <inheritdoc />
-    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Serialization.BrazeWriteContext context)
+    public void WriteTo(global::System.Text.Json.Utf8JsonWriter writer, global::Braze.Generated.BrazeWriteContext context)
     {
         writer.WriteStartObject();
         if (this.OrderId is { } v0)
@@ -31,10 +31,10 @@ partial record struct OrderTrigger : global::Braze.IBrazeProperties
     }
 
     /// <inheritdoc />
-    public void Validate(global::Braze.Validation.ValidationContext context, global::Braze.Validation.PropertiesUsage usage)
+    public void Validate(global::Braze.Generated.ValidationContext context, global::Braze.Generated.PropertiesUsage usage)
     {
         global::System.ArgumentNullException.ThrowIfNull(context);
-        global::Braze.Validation.PropertiesValidation.String(context, "orderId", this.OrderId);
-        global::Braze.Validation.PropertiesValidation.Shape(context, this, usage, 2, false);
+        global::Braze.Generated.PropertiesValidation.String(context, "orderId", this.OrderId);
+        global::Braze.Generated.PropertiesValidation.Shape(context, this, usage, 2, false);
     }
 }

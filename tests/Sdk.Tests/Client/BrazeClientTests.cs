@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Braze.Client;
-using Braze.Validation;
+using Braze.Rules;
 
 namespace Braze.Tests.Client;
 
@@ -153,7 +152,7 @@ public class BrazeClientTests
         await f.Client.UpdateCanvasScheduleAsync("canvas-1", created.ScheduleId, Schedule.At(new DateTimeOffset(2030, 1, 3, 9, 30, 0, TimeSpan.FromHours(2))));
         await f.Client.DeleteCanvasScheduleAsync("canvas-1", created.ScheduleId);
 
-        Assert.Equal(new ScheduleResult("s1", "d1"), created);
+        Assert.Equal((new ScheduleId("s1"), "d1"), (created.ScheduleId, created.DispatchId));
         var requests = f.Fake.Requests.ToList();
         Assert.Equal(["/canvas/trigger/schedule/create", "/canvas/trigger/schedule/update", "/canvas/trigger/schedule/delete"], requests.Select(r => r.Path));
         var create = JsonDocument.Parse(requests[0].Body).RootElement;

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Braze.Client;
-using Braze.Serialization;
-using Braze.Validation;
 using CsCheck;
+using Braze.Generated;
+using Braze.Sending;
 
 namespace Braze.Tests.Client;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Braze.Http;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
+using Braze.Transport;
 
 namespace Braze.Tests.Client;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Braze.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Braze.Configuration;
 
 namespace Braze.Tests.Client;
 

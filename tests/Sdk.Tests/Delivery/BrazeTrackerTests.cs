@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Braze.Delivery;
 using Braze.Tests.Client;
-using Braze.Validation;
 using Microsoft.Extensions.DependencyInjection;
+using Braze.Rules;
 
 namespace Braze.Tests.Delivery;
 

@@ -1,4 +1,3 @@
-using Braze.Delivery;
 
 namespace Braze.Tests.Delivery;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Braze.Serialization;
 using CsCheck;
+using Braze.Generated;
 
 namespace Braze.Tests.Model;
 

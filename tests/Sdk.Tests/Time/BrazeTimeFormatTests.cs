@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Braze.Time;
 using CsCheck;
+using Braze.Wire;
 
 namespace Braze.Tests.Time;
 

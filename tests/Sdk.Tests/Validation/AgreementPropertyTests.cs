@@ -1,7 +1,7 @@
 using System.Text;
-using Braze.Time;
-using Braze.Validation;
 using CsCheck;
+using Braze.Shared;
+using Braze.Wire;
 
 namespace Braze.Tests.Validation;
 

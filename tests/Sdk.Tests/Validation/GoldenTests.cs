@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Braze.Validation;
 
 namespace Braze.Tests.Validation;
 

@@ -1,4 +1,5 @@
-using Braze.Validation;
+
+using Braze.Rules;
 
 namespace Braze.Tests.Validation;
 
@@ -295,12 +296,12 @@ public class RuleTests
     public void Export_requests_keep_brazes_limits_and_name_the_path()
     {
         var users = Enumerable.Range(0, 51).Select(i => UserId.External("u" + i)).Append(UserId.Alias("", "crm")).Append(UserId.BrazeId("b1")).Append(UserId.BrazeId("b2"));
-        var errors = new Braze.Client.UsersExportRequest(users) { FieldsToExport = ["email", " "] }.Validate().Errors.Select(e => (e.Path, e.Code)).ToList();
+        var errors = new UsersExportRequest(users) { FieldsToExport = ["email", " "] }.Validate().Errors.Select(e => (e.Path, e.Code)).ToList();
         Assert.Equal(
             [("external_ids", ValidationCodes.TooManyObjects), ("braze_id", ValidationCodes.TooManyObjects), ("user_aliases[0].alias_name", ValidationCodes.IdentifierInvalid), ("fields_to_export[1]", ValidationCodes.NameEmpty)],
             errors);
-        Assert.False(new Braze.Client.UsersExportRequest().Validate().IsValid);
-        Assert.True(new Braze.Client.UsersExportRequest(UserId.External("u"), UserId.Alias("n", "l"), UserId.Email("a@example.com")).Validate().IsValid);
+        Assert.False(new UsersExportRequest().Validate().IsValid);
+        Assert.True(new UsersExportRequest(UserId.External("u"), UserId.Alias("n", "l"), UserId.Email("a@example.com")).Validate().IsValid);
     }
 
     [Fact]
