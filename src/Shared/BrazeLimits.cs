@@ -46,6 +46,15 @@ internal static class BrazeLimits
     /// <inheritdoc cref="MinQuantity"/>
     public const int MaxQuantity = 100;
 
+    /// <summary>Requests to <c>/users/track</c> per <see cref="UsersTrackWindowSeconds"/> (spec §2).</summary>
+    public const int UsersTrackRequestsPerWindow = 3_000;
+
+    /// <summary>The window of <see cref="UsersTrackRequestsPerWindow"/>, in seconds.</summary>
+    public const int UsersTrackWindowSeconds = 3;
+
+    /// <summary>Requests per hour to the other endpoints (scheduling, broadcasts, export), shared (spec §2).</summary>
+    public const int OtherRequestsPerHour = 250_000;
+
     /// <summary>The latest year Braze stores a time for (the earliest is 0).</summary>
     public const int MaxYear = 3000;
 }

@@ -1,3 +1,4 @@
+using Braze.Shared;
 
 namespace Braze;
 
@@ -27,17 +28,17 @@ public sealed class BrazeOptions
     /// Default 3,000 (Braze's /users/track limit). Other endpoints are paced separately
     /// (<see cref="OtherRateLimitPerWindow"/>), so scheduling never eats into the track budget or the other way round.
     /// </summary>
-    public int RateLimitPerWindow { get; set; } = 3000;
+    public int RateLimitPerWindow { get; set; } = BrazeLimits.UsersTrackRequestsPerWindow;
 
     /// <summary>The pacing window of <c>/users/track</c>. Default 3 seconds.</summary>
-    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(BrazeLimits.UsersTrackWindowSeconds);
 
     /// <summary>
     /// Client-side pacing of every other endpoint (Canvas and campaign scheduling, scheduled broadcasts, export): at
     /// most this many requests per <see cref="OtherRateLimitWindow"/>. Default 250,000 (Braze's default for most
     /// endpoints, per hour). Their own rate-limit headers and 429s pace them further, without touching /users/track.
     /// </summary>
-    public int OtherRateLimitPerWindow { get; set; } = 250_000;
+    public int OtherRateLimitPerWindow { get; set; } = BrazeLimits.OtherRequestsPerHour;
 
     /// <summary>The pacing window of the other endpoints. Default 1 hour.</summary>
     public TimeSpan OtherRateLimitWindow { get; set; } = TimeSpan.FromHours(1);

@@ -97,7 +97,7 @@ public static class BrazeServiceCollectionExtensions
                     UseJitter = true,
                     Delay = options.RetryBaseDelay,
                     MaxDelay = options.RetryMaxDelay,
-                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && BrazeRetryPolicy.ShouldRetry(args.Outcome, args.Context.GetRequestMessage())),
+                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && BrazeRetryPolicy.ShouldRetry(args.Outcome, BrazeEndpoints.Of(args.Context.GetRequestMessage()))),
                     DelayGenerator = args => ValueTask.FromResult(BrazeRetryPolicy.RateLimitDelay(args.Outcome, time.GetUtcNow(), options.RetryMaxDelay)),
                     OnRetry = args =>
                     {
@@ -105,7 +105,7 @@ public static class BrazeServiceCollectionExtensions
                         if (logger is not null)
                         {
                             var outcome = args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
-                            Log.Retry(logger, args.Outcome.Result?.RequestMessage?.RequestUri?.AbsolutePath ?? "request", args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, outcome);
+                            Log.Retry(logger, BrazeEndpoints.Of(args.Context.GetRequestMessage())?.Path ?? "unknown", args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, outcome);
                         }
 
                         return default;

@@ -135,16 +135,16 @@ internal sealed class BrazeClient : IBrazeClient
         ArgumentNullException.ThrowIfNull(request);
         request.Validate(_options.Validation).ThrowIfInvalid();
         using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options.Validation), s.options.UseLegacyCanvasEntryPropertiesName), (request, options: _options));
-        var endpoint = request.Target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/create" : "/campaigns/trigger/schedule/create";
+        var endpoint = BrazeEndpoints.ScheduleCreate(request.Target);
         var response = await Call(endpoint, () => request.Target == ScheduleTarget.Canvas
-            ? _api.CreateCanvasScheduleAsync(content, cancellationToken)
-            : _api.CreateCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+            ? _api.CreateCanvasScheduleAsync(content, endpoint, cancellationToken)
+            : _api.CreateCampaignScheduleAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         using (response)
         {
             var body = EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
             if (string.IsNullOrEmpty(body.ScheduleId))
             {
-                throw new BrazeApiException(endpoint, response.StatusCode, "The answer has no schedule_id.", body.Errors, null, RateLimitInfo.From(response.Headers, _time.GetUtcNow()));
+                throw new BrazeApiException(endpoint.Path, response.StatusCode, "The answer has no schedule_id.", body.Errors, null, RateLimitInfo.From(response.Headers, _time.GetUtcNow()));
             }
 
             return new ScheduleResult(new ScheduleId(body.ScheduleId), body.DispatchId);
@@ -157,10 +157,10 @@ internal sealed class BrazeClient : IBrazeClient
         ArgumentNullException.ThrowIfNull(schedule);
         ValidateIds(target, id, scheduleId, schedule);
         using var content = Serialize(static (w, s) => WriteScheduleBody(w, s.target, s.id, s.scheduleId, s.schedule), (target, id, scheduleId, schedule));
-        var endpoint = target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/update" : "/campaigns/trigger/schedule/update";
+        var endpoint = BrazeEndpoints.ScheduleUpdate(target);
         using var response = await Call(endpoint, () => target == ScheduleTarget.Canvas
-            ? _api.UpdateCanvasScheduleAsync(content, cancellationToken)
-            : _api.UpdateCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+            ? _api.UpdateCanvasScheduleAsync(content, endpoint, cancellationToken)
+            : _api.UpdateCampaignScheduleAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
     }
 
@@ -169,18 +169,18 @@ internal sealed class BrazeClient : IBrazeClient
     {
         ValidateIds(target, id, scheduleId, null);
         using var content = Serialize(static (w, s) => WriteScheduleBody(w, s.target, s.id, s.scheduleId, null), (target, id, scheduleId));
-        var endpoint = target == ScheduleTarget.Canvas ? "/canvas/trigger/schedule/delete" : "/campaigns/trigger/schedule/delete";
+        var endpoint = BrazeEndpoints.ScheduleDelete(target);
         using var response = await Call(endpoint, () => target == ScheduleTarget.Canvas
-            ? _api.DeleteCanvasScheduleAsync(content, cancellationToken)
-            : _api.DeleteCampaignScheduleAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+            ? _api.DeleteCanvasScheduleAsync(content, endpoint, cancellationToken)
+            : _api.DeleteCampaignScheduleAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ScheduledBroadcast>> ListScheduledBroadcastsAsync(DateTimeOffset endTime, CancellationToken cancellationToken = default)
     {
-        const string endpoint = "/messages/scheduled_broadcasts";
-        using var response = await Call(endpoint, () => _api.ListScheduledBroadcastsAsync(BrazeTime.Format(endTime), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var endpoint = BrazeEndpoints.ScheduledBroadcasts;
+        using var response = await Call(endpoint, () => _api.ListScheduledBroadcastsAsync(BrazeTime.Format(endTime), endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         return ToBroadcasts(EnsureSuccess(endpoint, response, static r => (r.Message, null)).ScheduledBroadcasts);
     }
 
@@ -202,8 +202,8 @@ internal sealed class BrazeClient : IBrazeClient
         }
 
         using var content = Serialize(static (w, r) => r.WriteTo(w), request);
-        const string endpoint = "/users/export/ids";
-        using var response = await Call(endpoint, () => _api.ExportUsersByIdsAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var endpoint = BrazeEndpoints.UsersExportIds;
+        using var response = await Call(endpoint, () => _api.ExportUsersByIdsAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         var body = EnsureSuccess(endpoint, response, static r => (r.Message, null));
         return new UsersExport(body.Users.AsReadOnly(), body.InvalidUserIds?.AsReadOnly() ?? UsersExport.NoIds);
     }
@@ -266,7 +266,7 @@ internal sealed class BrazeClient : IBrazeClient
 
     private async Task<ChunkOutcome> SendChunkAsync(TrackChunker chunker, TrackObjectRange range, CancellationToken cancellationToken)
     {
-        const string endpoint = "/users/track";
+        var endpoint = BrazeEndpoints.UsersTrack;
         var (array, length) = chunker.BuildBody(range);
         try
         {
@@ -275,7 +275,7 @@ internal sealed class BrazeClient : IBrazeClient
             IApiResponse<TrackResponse> response;
             try
             {
-                response = await _api.TrackAsync(content, cancellationToken).ConfigureAwait(false);
+                response = await _api.TrackAsync(content, endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
@@ -355,7 +355,7 @@ internal sealed class BrazeClient : IBrazeClient
         return mapped;
     }
 
-    private static async Task<T> Call<T>(string endpoint, Func<Task<T>> call, CancellationToken cancellationToken)
+    private static async Task<T> Call<T>(BrazeEndpoint endpoint, Func<Task<T>> call, CancellationToken cancellationToken)
         where T : IApiResponse
     {
         T response;
@@ -379,10 +379,10 @@ internal sealed class BrazeClient : IBrazeClient
         return response;
     }
 
-    private static BrazeApiException NoResponse(string endpoint, Exception? ex)
-        => new(endpoint, null, Describe(ex?.InnerException ?? ex), null, null, null, ex);
+    private static BrazeApiException NoResponse(BrazeEndpoint endpoint, Exception? ex)
+        => new(endpoint.Path, null, Describe(ex?.InnerException ?? ex), null, null, null, ex);
 
-    private T EnsureSuccess<T>(string endpoint, IApiResponse<T> response, Func<T, (string? Message, List<JsonElement>? Errors)> describe)
+    private T EnsureSuccess<T>(BrazeEndpoint endpoint, IApiResponse<T> response, Func<T, (string? Message, List<JsonElement>? Errors)> describe)
         where T : class
     {
         if (response.IsSuccessStatusCode && response.Content is { } body)
@@ -397,7 +397,7 @@ internal sealed class BrazeClient : IBrazeClient
         throw ToException(endpoint, response);
     }
 
-    private BrazeApiException ToException<T>(string endpoint, IApiResponse<T> response)
+    private BrazeApiException ToException<T>(BrazeEndpoint endpoint, IApiResponse<T> response)
     {
         var raw = (response.Error as ApiException)?.Content;
         string? message = null;
@@ -416,7 +416,7 @@ internal sealed class BrazeClient : IBrazeClient
             }
         }
 
-        return new BrazeApiException(endpoint, response.StatusCode, message ?? response.ReasonPhrase, errors, raw, RateLimitInfo.From(response.Headers, _time.GetUtcNow()), response.Error);
+        return new BrazeApiException(endpoint.Path, response.StatusCode, message ?? response.ReasonPhrase, errors, raw, RateLimitInfo.From(response.Headers, _time.GetUtcNow()), response.Error);
     }
 
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken)

@@ -218,9 +218,9 @@ internal sealed class BrazeRequestPacer : IDisposable
 }
 
 /// <summary>
-/// Runs every request of a named client through its <see cref="BrazeRequestPacer"/> and records metrics. Braze limits
-/// <c>/users/track</c> and the other endpoints separately, so with an <c>otherEndpoints</c> pacer the requests to
-/// any other path are paced by that one, and their headers and 429s never pause /users/track.
+/// Runs every request of a named client through the <see cref="BrazeRequestPacer"/> of its rate-limit group and records
+/// metrics. The request's <see cref="BrazeEndpoint"/> descriptor names the group: Braze limits <c>/users/track</c> and
+/// the other endpoints separately, so their headers and 429s never pause each other.
 /// </summary>
 internal sealed class BrazeRateLimitHandler : DelegatingHandler
 {
@@ -244,8 +244,10 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var endpoint = request.RequestUri?.AbsolutePath ?? string.Empty;
-        var pacer = endpoint.EndsWith("/users/track", StringComparison.Ordinal) ? _pacer : _otherPacer;
+        // The descriptor says which rate limit the request counts against; a request without one is paced with the others.
+        var descriptor = BrazeEndpoints.Of(request);
+        var endpoint = descriptor?.Path ?? "unknown";
+        var pacer = descriptor?.Group == RateLimitGroup.UsersTrack ? _pacer : _otherPacer;
         await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
         var start = _time.GetTimestamp();
         HttpResponseMessage response;

@@ -24,20 +24,20 @@ internal static class BrazeRetryPolicy
     }
 
     /// <summary>
-    /// <see cref="ShouldRetry(Outcome{HttpResponseMessage})"/> for one request, except that a schedule create
-    /// (<c>POST .../schedule/create</c>) is retried only when Braze certainly did not process it: a 429, or a connection
-    /// that was never established. Braze has no idempotency key, so retrying a create after a timeout or a 5xx could
-    /// schedule the message twice; such failures reach the caller with
-    /// <see cref="BrazeApiException.IsOutcomeUnknown"/> instead.
+    /// <see cref="ShouldRetry(Outcome{HttpResponseMessage})"/> for a request to <paramref name="endpoint"/>, except that an
+    /// endpoint not <see cref="BrazeEndpoint.RepeatableAfterAmbiguousFailure"/> (a schedule create, or a request
+    /// without a descriptor) is retried only when Braze certainly did not process it: a 429, or a connection that was
+    /// never established. Braze has no idempotency key, so retrying a create after a timeout or a 5xx could schedule
+    /// the message twice; such failures reach the caller with <see cref="BrazeException.IsOutcomeUnknown"/> instead.
     /// </summary>
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, BrazeEndpoint? endpoint)
     {
         if (!ShouldRetry(outcome))
         {
             return false;
         }
 
-        if (request is null || request.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath.EndsWith("/schedule/create", StringComparison.Ordinal) != true)
+        if (endpoint is { RepeatableAfterAmbiguousFailure: true })
         {
             return true;
         }

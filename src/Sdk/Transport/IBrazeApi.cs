@@ -5,44 +5,45 @@ namespace Braze.Transport;
 
 /// <summary>
 /// The Braze REST endpoints the SDK calls, as a Refit interface (source-generated client, no reflection).
-/// Bodies are pre-serialized JSON (<see cref="HttpContent"/>) written by the SDK's validated writers.
+/// Every method takes its <see cref="BrazeEndpoint"/> descriptor, which Refit puts in the request's options for the
+/// handlers (pacing, retries, metrics) to read. Bodies are pre-serialized JSON (<see cref="HttpContent"/>) written by the SDK's validated writers.
 /// <c>BrazeClient</c> validates, chunks and maps results around it.
 /// </summary>
 internal interface IBrazeApi
 {
     /// <summary><c>POST /users/track</c>.</summary>
     [Post("/users/track")]
-    Task<IApiResponse<TrackResponse>> TrackAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<TrackResponse>> TrackAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /canvas/trigger/schedule/create</c>.</summary>
     [Post("/canvas/trigger/schedule/create")]
-    Task<IApiResponse<ScheduleCreateResponse>> CreateCanvasScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<ScheduleCreateResponse>> CreateCanvasScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /canvas/trigger/schedule/update</c>.</summary>
     [Post("/canvas/trigger/schedule/update")]
-    Task<IApiResponse<MessageResponse>> UpdateCanvasScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<MessageResponse>> UpdateCanvasScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /canvas/trigger/schedule/delete</c>.</summary>
     [Post("/canvas/trigger/schedule/delete")]
-    Task<IApiResponse<MessageResponse>> DeleteCanvasScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<MessageResponse>> DeleteCanvasScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /campaigns/trigger/schedule/create</c>.</summary>
     [Post("/campaigns/trigger/schedule/create")]
-    Task<IApiResponse<ScheduleCreateResponse>> CreateCampaignScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<ScheduleCreateResponse>> CreateCampaignScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /campaigns/trigger/schedule/update</c>.</summary>
     [Post("/campaigns/trigger/schedule/update")]
-    Task<IApiResponse<MessageResponse>> UpdateCampaignScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<MessageResponse>> UpdateCampaignScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /campaigns/trigger/schedule/delete</c>.</summary>
     [Post("/campaigns/trigger/schedule/delete")]
-    Task<IApiResponse<MessageResponse>> DeleteCampaignScheduleAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<MessageResponse>> DeleteCampaignScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>GET /messages/scheduled_broadcasts?end_time=...</c>.</summary>
     [Get("/messages/scheduled_broadcasts")]
-    Task<IApiResponse<ScheduledBroadcastsResponse>> ListScheduledBroadcastsAsync([AliasAs("end_time")] string endTime, CancellationToken cancellationToken = default);
+    Task<IApiResponse<ScheduledBroadcastsResponse>> ListScheduledBroadcastsAsync([AliasAs("end_time")] string endTime, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /users/export/ids</c>.</summary>
     [Post("/users/export/ids")]
-    Task<IApiResponse<UsersExportResponse>> ExportUsersByIdsAsync([Body] HttpContent body, CancellationToken cancellationToken = default);
+    Task<IApiResponse<UsersExportResponse>> ExportUsersByIdsAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using Braze.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -29,7 +30,7 @@ internal sealed class FakeBraze : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-        var recorded = new Recorded(request.Method.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, body);
+        var recorded = new Recorded(request.Method.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, body, BrazeEndpoints.Of(request));
         Requests.Enqueue(recorded);
         var n = Interlocked.Increment(ref _calls);
         var response = Responder(recorded, n);
@@ -37,7 +38,7 @@ internal sealed class FakeBraze : HttpMessageHandler
         return response;
     }
 
-    public sealed record Recorded(string Method, string Path, string? Authorization, string? ContentType, string Body);
+    public sealed record Recorded(string Method, string Path, string? Authorization, string? ContentType, string Body, BrazeEndpoint? Endpoint);
 }
 
 /// <summary>A DI container with AddBraze over a <see cref="FakeBraze"/>, and captured logs.</summary>

@@ -134,29 +134,6 @@ public class PacerTests
         x.Headers.TryAddWithoutValidation("x-ratelimit-retry-after", "3");
         Assert.Equal(TimeSpan.FromSeconds(3), RateLimitInfo.From(x, now)!.WaitTime(now));
     }
-    [Theory]
-    [InlineData("https://rest.iad-01.braze.com/canvas/trigger/schedule/create", 500, false)]
-    [InlineData("https://rest.iad-01.braze.com/campaigns/trigger/schedule/create", 503, false)]
-    [InlineData("https://rest.iad-01.braze.com/canvas/trigger/schedule/create", 429, true)]
-    [InlineData("https://rest.iad-01.braze.com/canvas/trigger/schedule/update", 500, true)]
-    [InlineData("https://rest.iad-01.braze.com/users/track", 500, true)]
-    public void A_schedule_create_is_retried_only_when_braze_certainly_did_not_process_it(string url, int status, bool retry)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url);
-        Assert.Equal(retry, BrazeRetryPolicy.ShouldRetry(Outcome.FromResult(new HttpResponseMessage((HttpStatusCode)status)), request));
-    }
-
-    [Fact]
-    public void A_schedule_create_is_retried_after_a_connection_that_was_never_made_but_not_after_a_timeout()
-    {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "https://rest.iad-01.braze.com/canvas/trigger/schedule/create");
-        Assert.True(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "refused")), create));
-        Assert.False(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ResponseEnded, "dropped")), create));
-        Assert.False(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException()), create));
-        using var track = new HttpRequestMessage(HttpMethod.Post, "https://rest.iad-01.braze.com/users/track");
-        Assert.True(BrazeRetryPolicy.ShouldRetry(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException()), track));
-    }
-
     [Fact]
     public async Task A_429_on_another_endpoint_does_not_pause_users_track()
     {
@@ -166,21 +143,29 @@ public class PacerTests
         using var other = new BrazeRequestPacer(options, options.OtherRateLimitPerWindow, options.OtherRateLimitWindow, time);
         using var handler = new BrazeRateLimitHandler(track, timeProvider: time, otherEndpoints: other)
         {
-            InnerHandler = new Answer(request => request.RequestUri!.AbsolutePath.EndsWith("/users/track", StringComparison.Ordinal)
+            InnerHandler = new Answer(request => BrazeEndpoints.Of(request) == BrazeEndpoints.UsersTrack
                 ? Response(HttpStatusCode.Created, 3000, 2999, time.GetUtcNow().AddSeconds(3))
                 : Response(HttpStatusCode.TooManyRequests, 250, 0, time.GetUtcNow().AddSeconds(60))),
         };
         using var invoker = new HttpMessageInvoker(handler);
 
-        using (await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, "https://braze.test/canvas/trigger/schedule/create"), CancellationToken.None))
+        using (await invoker.SendAsync(Request(BrazeEndpoints.CanvasScheduleCreate), CancellationToken.None))
         {
         }
 
         Assert.True(other.PausedUntil > time.GetUtcNow().AddSeconds(59));
         Assert.True(track.PausedUntil <= time.GetUtcNow());
-        var sent = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, "https://braze.test/users/track"), CancellationToken.None);
+        var sent = invoker.SendAsync(Request(BrazeEndpoints.UsersTrack), CancellationToken.None);
         Assert.True(sent.IsCompleted, "/users/track waited for the schedule endpoint's reset");
         (await sent).Dispose();
+    }
+
+    /// <summary>A request that carries <paramref name="endpoint"/>, at a URL that names no endpoint: the handler must go by the descriptor.</summary>
+    private static HttpRequestMessage Request(BrazeEndpoint endpoint)
+    {
+        var request = new HttpRequestMessage(endpoint.Method, "https://braze.test/any");
+        request.Options.Set(BrazeEndpoints.OptionKey, endpoint);
+        return request;
     }
 
     private sealed class Answer(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
