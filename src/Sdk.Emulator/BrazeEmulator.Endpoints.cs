@@ -52,7 +52,7 @@ public sealed partial class BrazeEmulator
                 w.WriteString("type", e.Message);
                 if (PayloadValidationResult.TryGetObject(e.Path, out var array, out var index))
                 {
-                    w.WriteString("input_array", array);
+                    w.WriteString("input_array", array.Name());
                     w.WriteNumber("index", index);
                 }
 

@@ -12,7 +12,6 @@ namespace Braze.Emulator;
 /// </summary>
 public sealed partial class ProfileStore : IDisposable
 {
-    private static readonly string[] s_arrays = ["attributes", "events", "purchases"];
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly BrazeValidationOptions _limits;
@@ -73,9 +72,9 @@ public sealed partial class ProfileStore : IDisposable
             using var tx = _connection.BeginTransaction();
             var counts = new TrackCounts();
             var externalIdsWithAttributes = new HashSet<long>();
-            for (var a = 0; a < 3; a++)
+            foreach (var a in TrackArrays.All)
             {
-                if (!body.TryGetProperty(s_arrays[a], out var array) || array.ValueKind != JsonValueKind.Array)
+                if (!body.TryGetProperty(a.Name(), out var array) || array.ValueKind != JsonValueKind.Array)
                 {
                     continue;
                 }
@@ -83,18 +82,18 @@ public sealed partial class ProfileStore : IDisposable
                 var index = 0;
                 foreach (var obj in array.EnumerateArray())
                 {
-                    if (!validation.IsObjectRejected(s_arrays[a], index))
+                    if (!validation.IsObjectRejected(a, index))
                     {
                         switch (a)
                         {
-                            case 0:
+                            case TrackArray.Attributes:
                                 if (ApplyAttributes(obj) is { } id)
                                 {
                                     externalIdsWithAttributes.Add(id);
                                 }
 
                                 break;
-                            case 1:
+                            case TrackArray.Events:
                                 counts.Events += ApplyEvent(obj) ? 1 : 0;
                                 break;
                             default:

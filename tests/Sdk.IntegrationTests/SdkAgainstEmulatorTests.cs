@@ -200,7 +200,7 @@ public sealed class SdkAgainstEmulatorTests
         var result = await braze.TrackAsync(request);
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(("events", 80), (error.Array, error.Index!.Value));
+        Assert.Equal((TrackArray.Events, 80), (error.Array, error.Index!.Value));
         Assert.Contains("at most 10", error.Message, StringComparison.Ordinal);
         Assert.Equal(99, result.EventsProcessed);
     }

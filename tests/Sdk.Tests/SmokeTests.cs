@@ -33,8 +33,8 @@ public class SmokeTests
         var result = request.Validate();
         Assert.Contains(result.Errors, e => e.Path == "events[1].properties.time" && e.Code == ValidationCodes.NameReserved);
         Assert.Contains(result.Errors, e => e.Path == "events[1].properties.movie" && e.Code == ValidationCodes.StringTooLong);
-        Assert.True(result.IsObjectRejected("events", 1));
-        Assert.False(result.IsObjectRejected("events", 0));
+        Assert.True(result.IsObjectRejected(TrackArray.Events, 1));
+        Assert.False(result.IsObjectRejected(TrackArray.Events, 0));
 
         var json = BrazePayloadValidator.ValidateTrackRequest(request.ToJson());
         Assert.Equal(result.Errors.Select(e => (e.Path, e.Code)), json.Errors.Select(e => (e.Path, e.Code)));

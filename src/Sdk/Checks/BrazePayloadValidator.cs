@@ -13,8 +13,6 @@ namespace Braze;
 /// </summary>
 public static partial class BrazePayloadValidator
 {
-    private static readonly string[] s_trackArrays = ["attributes", "events", "purchases"];
-
     /// <summary>Validates a <c>/users/track</c> body given as text.</summary>
     public static PayloadValidationResult ValidateTrackRequest(string json, BrazeValidationOptions? options = null)
     {
@@ -117,8 +115,7 @@ public static partial class BrazePayloadValidator
         var counts = new int[3];
         foreach (var property in body.EnumerateObject())
         {
-            var array = Array.IndexOf(s_trackArrays, property.Name);
-            if (array < 0)
+            if (!TrackArrays.TryParse(property.Name, out var array))
             {
                 using (context.Enter(property.Name))
                 {
@@ -128,7 +125,7 @@ public static partial class BrazePayloadValidator
                 continue;
             }
 
-            counts[array] = ObjectArray(context, property, array);
+            counts[(int)array] = ObjectArray(context, property, array);
         }
 
         return BrazeRules.ObjectCount(context, counts[0], counts[1], counts[2]);
@@ -145,8 +142,7 @@ public static partial class BrazePayloadValidator
         var ok = true;
         foreach (var property in body.EnumerateObject())
         {
-            var array = Array.IndexOf(s_trackArrays, property.Name);
-            if (array < 0)
+            if (!TrackArrays.TryParse(property.Name, out var array))
             {
                 using (context.Enter(property.Name))
                 {
@@ -163,7 +159,7 @@ public static partial class BrazePayloadValidator
         return ok;
     }
 
-    private static int ObjectArray(ValidationContext context, JsonProperty property, int array)
+    private static int ObjectArray(ValidationContext context, JsonProperty property, TrackArray array)
     {
         using var scope = context.Enter(property.Name);
         if (property.Value.ValueKind != JsonValueKind.Array)
@@ -185,15 +181,17 @@ public static partial class BrazePayloadValidator
                 {
                     switch (array)
                     {
-                        case 0:
+                        case TrackArray.Attributes:
                             AttributesObject(context, item);
                             break;
-                        case 1:
+                        case TrackArray.Events:
                             EventObject(context, item);
                             break;
-                        default:
+                        case TrackArray.Purchases:
                             PurchaseObject(context, item);
                             break;
+                        default:
+                            throw new InvalidOperationException($"Unknown track array {array}.");
                     }
                 }
             }

@@ -1,90 +1,73 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using Braze.Delivery;
+using Braze.Sending;
+using Braze.Transport;
+using Braze.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Braze.Delivery;
-using Braze.Generated;
-using Braze.Rules;
-using Braze.Sending;
-using Braze.Transport;
 
 namespace Braze;
 
 /// <summary>
-/// The background tracker: a bounded queue of validated, serialized items, a loop that batches them to the
-/// per-request object limit (or after <see cref="BrazeTrackerOptions.FlushInterval"/>), several batches in flight
-/// through <see cref="BrazeClient"/> (the same HTTP pipeline, never a second one), per-item completion, flush, a
-/// shutdown deadline, and an optional SQLite outbox. Registered by <c>AddBraze</c> and started and stopped with
-/// the host; without a host it starts on first use and drains on <see cref="DisposeAsync"/>.
+/// The background tracker: admits validated, serialized items (<see cref="TrackAdmission"/>) into a bounded queue
+/// (<see cref="BatchQueue"/>), sends batches of them, several in flight, through the sending layer
+/// (<see cref="ITrackSender"/>: the same HTTP pipeline as the client, never a second one), and completes each item's
+/// handle through the <see cref="CompletionLedger"/>, which also keeps the optional outbox. Registered by
+/// <c>AddBraze</c> and started and stopped with the host; without a host it starts on first use and drains on
+/// <see cref="DisposeAsync"/>.
 /// </summary>
 internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsyncDisposable, IDisposable
 {
-    private const int AttributesKind = 0;
-    private const int EventsKind = 1;
-    private const int PurchasesKind = 2;
-    private static readonly string[] s_arrayNames = ["attributes", "events", "purchases"];
-
-    private readonly BrazeClient _client;
+    private readonly ITrackSender _sender;
     private readonly BrazeOptions _options;
     private readonly BrazeTrackerOptions _tracker;
+    private readonly Func<ITrackOutbox>? _outboxFactory;
     private readonly ILogger _logger;
     private readonly BrazeMetrics? _metrics;
     private readonly TimeProvider _time;
-    private readonly Channel<TrackedItem> _queue;
-    private readonly PendingItems _pending = new();
+    private readonly TrackAdmission _admission;
+    private readonly BatchQueue _queue;
+    private readonly CompletionLedger _ledger;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
-    private readonly BrazeWriteContext _writeContext;
-    [ThreadStatic]
-    private static ValidationContext? t_context;
-
-    private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _fillSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _queued;
-    private int _wakeAt = int.MaxValue;
-    private long _flushTarget = -1;
     private long _sequence;
-    private SqliteOutbox? _outbox;
     private Task? _loop;
     private Task? _stopping;
     private volatile bool _accepting = true;
 
-    /// <summary>Creates a tracker over <paramref name="client"/>.</summary>
-    public BrazeTracker(BrazeClient client, BrazeOptions options, ILogger<BrazeTracker>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
+    /// <summary>Creates a tracker that sends through <paramref name="sender"/> and keeps items in the outbox <paramref name="outboxFactory"/> opens (none when null).</summary>
+    public BrazeTracker(ITrackSender sender, BrazeOptions options, Func<ITrackOutbox>? outboxFactory = null, ILogger<BrazeTracker>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
     {
-        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _sender = sender ?? throw new ArgumentNullException(nameof(sender));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _tracker = options.Tracker;
+        _outboxFactory = outboxFactory;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics;
         _time = timeProvider ?? TimeProvider.System;
-        _writeContext = new BrazeWriteContext(options.Validation);
+        _admission = new TrackAdmission(options.Validation, metrics);
+        _queue = new BatchQueue(_tracker.MaxQueueSize, _time);
+        _ledger = new CompletionLedger(metrics, _logger);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
-        _queue = Channel.CreateBounded<TrackedItem>(new BoundedChannelOptions(Math.Max(1, _tracker.MaxQueueSize))
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
     }
 
     /// <inheritdoc />
-    public int PendingCount => _pending.Count;
+    public int PendingCount => _ledger.Count;
 
     /// <summary>Items stored in the outbox (0 without one).</summary>
-    public long OutboxCount => _outbox?.Count() ?? 0;
+    public long OutboxCount => _ledger.OutboxCount();
 
     /// <inheritdoc />
-    public TrackHandle Track(TrackEvent trackEvent) => Add(EventsKind, Prepare(trackEvent), CancellationToken.None, sync: true).Result;
+    public TrackHandle Track(TrackEvent trackEvent) => Accept(TrackArray.Events, _admission.Admit(trackEvent));
 
     /// <inheritdoc />
-    public TrackHandle Track(Purchase purchase) => Add(PurchasesKind, Prepare(purchase), CancellationToken.None, sync: true).Result;
+    public TrackHandle Track(Purchase purchase) => Accept(TrackArray.Purchases, _admission.Admit(purchase));
 
     /// <inheritdoc />
-    public TrackHandle Track(AttributesUpdate attributes) => Add(AttributesKind, Prepare(attributes), CancellationToken.None, sync: true).Result;
+    public TrackHandle Track(AttributesUpdate attributes) => Accept(TrackArray.Attributes, _admission.Admit(attributes));
 
     /// <inheritdoc />
     public IReadOnlyList<TrackHandle> Track(TrackRequest request)
@@ -98,42 +81,30 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
 
         var handles = new List<TrackHandle>(request.Count);
-        foreach (var a in request.Attributes)
-        {
-            handles.Add(Track(a));
-        }
-
-        foreach (var e in request.Events)
-        {
-            handles.Add(Track(e));
-        }
-
-        foreach (var p in request.Purchases)
-        {
-            handles.Add(Track(p));
-        }
-
+        handles.AddRange(request.Attributes.Select(Track));
+        handles.AddRange(request.Events.Select(Track));
+        handles.AddRange(request.Purchases.Select(Track));
         return handles;
     }
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(TrackEvent trackEvent, CancellationToken cancellationToken = default)
-        => Add(EventsKind, Prepare(trackEvent), cancellationToken, sync: false);
+        => AcceptAsync(TrackArray.Events, _admission.Admit(trackEvent), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(Purchase purchase, CancellationToken cancellationToken = default)
-        => Add(PurchasesKind, Prepare(purchase), cancellationToken, sync: false);
+        => AcceptAsync(TrackArray.Purchases, _admission.Admit(purchase), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(AttributesUpdate attributes, CancellationToken cancellationToken = default)
-        => Add(AttributesKind, Prepare(attributes), cancellationToken, sync: false);
+        => AcceptAsync(TrackArray.Attributes, _admission.Admit(attributes), cancellationToken);
 
     /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         EnsureStarted();
-        var waiting = _pending.Snapshot().Select(i => i.GetTask()).ToList();
-        RequestFlush(Interlocked.Read(ref _sequence));
+        var waiting = _ledger.Snapshot().Select(i => i.GetTask()).ToList();
+        _queue.RequestFlush(Interlocked.Read(ref _sequence));
         try
         {
             await Task.WhenAll(waiting).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -175,19 +146,80 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// <summary>Stops like <see cref="DisposeAsync"/>, blocking the calling thread (at most the shutdown timeout).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Accepts an admitted item on the caller's thread, waiting there for a place when the queue is full (policy Wait).</summary>
+    private TrackHandle Accept(TrackArray array, byte[] payload)
+    {
+        var item = Begin(array, payload);
+        try
+        {
+            if (!_queue.TryReserve() && !(Overflow() && _queue.Reserve(CancellationToken.None)))
+            {
+                throw Stopping();
+            }
+
+            return Commit(item);
+        }
+        catch
+        {
+            _ledger.Withdraw(item);
+            throw;
+        }
+    }
+
+    /// <summary>Accepts an admitted item, waiting asynchronously for a place when the queue is full (policy Wait).</summary>
+    private async ValueTask<TrackHandle> AcceptAsync(TrackArray array, byte[] payload, CancellationToken cancellationToken)
+    {
+        var item = Begin(array, payload);
+        try
+        {
+            if (!_queue.TryReserve() && !(Overflow() && await _queue.ReserveAsync(cancellationToken).ConfigureAwait(false)))
+            {
+                throw Stopping();
+            }
+
+            return Commit(item);
+        }
+        catch
+        {
+            _ledger.Withdraw(item);
+            throw;
+        }
+    }
+
+    /// <summary>Records a new item (stored in the outbox first) before it takes a place in the queue.</summary>
+    private TrackedItem Begin(TrackArray array, byte[] payload)
+    {
+        if (!_accepting)
+        {
+            throw Stopping();
+        }
+
+        EnsureStarted();
+        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload);
+        _ledger.Store(item, _time.GetUtcNow());
+        _ledger.Add(item);
+        return item;
+    }
+
+    /// <summary>The queue is full: fails under <see cref="QueueOverflowPolicy.Fail"/>, else says to wait for a place.</summary>
+    private bool Overflow() => _tracker.OverflowPolicy == QueueOverflowPolicy.Fail ? throw new BrazeQueueFullException() : true;
+
+    private TrackHandle Commit(TrackedItem item) => _queue.TryEnqueue(item) ? new TrackHandle(item) : throw Stopping();
+
+    private static ObjectDisposedException Stopping() => new(nameof(BrazeTracker), "The Braze tracker is stopping and accepts no more items.");
+
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _accepting = false;
-        _queue.Writer.TryComplete();
-        var started = _loop is not null;
-        if (started)
+        _queue.Close();
+        if (_loop is { } loop)
         {
-            RequestFlush(long.MaxValue);
+            _queue.RequestFlush(long.MaxValue);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_tracker.ShutdownTimeout);
             try
             {
-                await _loop!.WaitAsync(deadline.Token).ConfigureAwait(false);
+                await loop.WaitAsync(deadline.Token).ConfigureAwait(false);
                 await Task.WhenAll(_inFlight.Keys).WaitAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -202,20 +234,16 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             await _sendCts.CancelAsync().ConfigureAwait(false);
         }
 
-        while (_queue.Reader.TryRead(out _))
-        {
-            // Items never sent are still in _pending and are failed below.
-        }
-
+        // Items never sent are still pending in the ledger and are failed below.
+        _queue.DrainUnsent();
+        var kept = _ledger.HasOutbox;
         var undelivered = 0;
-        foreach (var item in _pending.Snapshot())
+        foreach (var item in _ledger.Snapshot())
         {
-            if (Complete(item, new BrazeDeliveryException(
-                _outbox is null
-                    ? "The tracker stopped before Braze accepted the item; without an outbox it is not kept."
-                    : "The tracker stopped before Braze accepted the item; it is kept in the outbox and sent on the next start.",
-                null,
-                keptInOutbox: _outbox is not null), removeFromOutbox: false))
+            var reason = kept
+                ? "The tracker stopped before Braze accepted the item; it is kept in the outbox and sent on the next start."
+                : "The tracker stopped before Braze accepted the item; without an outbox it is not kept.";
+            if (_ledger.Complete(item, new BrazeDeliveryException(reason, null, keptInOutbox: kept), removeFromOutbox: false))
             {
                 undelivered++;
             }
@@ -223,22 +251,18 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
         if (undelivered > 0)
         {
-            if (_outbox is null)
+            if (kept)
+            {
+                LogKeptInOutbox(_logger, undelivered);
+            }
+            else
             {
                 _metrics?.ObjectsDropped.Add(undelivered);
                 LogUndelivered(_logger, undelivered);
             }
-            else
-            {
-                LogKeptInOutbox(_logger, undelivered);
-            }
         }
 
-        lock (_startGate)
-        {
-            _outbox?.Dispose();
-            _outbox = null;
-        }
+        _ledger.Close();
     }
 
     private void EnsureStarted()
@@ -255,158 +279,46 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 return;
             }
 
-            if (_tracker.OutboxPath is { Length: > 0 } path)
+            if (_outboxFactory is not null)
             {
-                _outbox = new SqliteOutbox(path);
-                var rows = _outbox.ReadAll();
-                foreach (var (id, kind, payload) in rows)
-                {
-                    var item = new TrackedItem(Interlocked.Increment(ref _sequence), kind, payload) { OutboxId = id };
-                    _pending.Add(item);
-                    _metrics?.AddQueueDepth(1);
-                    if (!_queue.Writer.TryWrite(item))
-                    {
-                        // More leftovers than the queue holds: they stay in the outbox for the next start.
-                        _pending.Remove(item);
-                        _metrics?.AddQueueDepth(-1);
-                        break;
-                    }
-
-                    Enqueued();
-                }
-
-                if (rows.Count > 0)
-                {
-                    LogReplayed(_logger, rows.Count);
-                }
+                Replay(_ledger.Open(_outboxFactory()));
             }
 
             _loop = Task.Run(RunAsync);
         }
     }
 
-    private byte[] Prepare(TrackEvent item) => Prepare(item, "event", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
-
-    private byte[] Prepare(Purchase item) => Prepare(item, "purchase", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
-
-    private byte[] Prepare(AttributesUpdate item) => Prepare(item, "attributes", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
-
-    private byte[] Prepare<T>(T item, string root, Action<ValidationContext, T> validate, Action<System.Text.Json.Utf8JsonWriter, T, BrazeWriteContext> write)
+    /// <summary>Queues what an earlier run left in the outbox, as far as the queue holds; the rest waits for the next start.</summary>
+    private void Replay(IReadOnlyList<OutboxRow> rows)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        var context = t_context is { } cached && ReferenceEquals(cached.Options, _options.Validation) ? cached : new ValidationContext(_options.Validation);
-        t_context = null;
-        context.Reset();
-        context.Push(root);
-        validate(context, item);
-        context.Pop();
-        byte[]? payload = null;
-        if (!context.HasErrors)
+        var replayed = 0;
+        foreach (var row in rows)
         {
-            payload = TrackChunker.SerializeObject(item, write, _writeContext);
-            context.Push(root);
-            BrazeRules.RequestBodySize(context, payload.Length + 48);
-            context.Pop();
-        }
-
-        if (context.HasErrors)
-        {
-            _metrics?.ObjectsRejected.Add(1);
-            throw new BrazeValidationException([.. context.Errors]);
-        }
-
-        t_context = context;
-        return payload!;
-    }
-
-    private async ValueTask<TrackHandle> Add(int kind, byte[] payload, CancellationToken cancellationToken, bool sync)
-    {
-        if (!_accepting)
-        {
-            throw new ObjectDisposedException(nameof(BrazeTracker), "The Braze tracker is stopping and accepts no more items.");
-        }
-
-        EnsureStarted();
-        var item = new TrackedItem(Interlocked.Increment(ref _sequence), kind, payload);
-        if (_outbox is { } outbox)
-        {
-            item.OutboxId = outbox.Add(kind, payload, _time.GetUtcNow());
-        }
-
-        _pending.Add(item);
-        _metrics?.AddQueueDepth(1);
-        try
-        {
-            if (!_queue.Writer.TryWrite(item))
+            if (!Enum.IsDefined(row.Array))
             {
-                if (_tracker.OverflowPolicy == QueueOverflowPolicy.Fail)
-                {
-                    throw new BrazeQueueFullException();
-                }
-
-                if (sync)
-                {
-                    _queue.Writer.WriteAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
-                }
-                else
-                {
-                    await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-                }
+                LogUnknownOutboxRow(_logger, row.Id);
+                continue;
             }
 
-            Enqueued();
-        }
-        catch (Exception ex) when (ex is BrazeQueueFullException or OperationCanceledException or ChannelClosedException)
-        {
-            // Not accepted: undo, so nothing is left half-queued.
-            if (_pending.Remove(item))
-            {
-                _metrics?.AddQueueDepth(-1);
-                RemoveFromOutbox([item]);
-            }
-
-            if (ex is ChannelClosedException)
-            {
-                throw new ObjectDisposedException(nameof(BrazeTracker), "The Braze tracker is stopping and accepts no more items.");
-            }
-
-            throw;
-        }
-
-        return new TrackHandle(item);
-    }
-
-    /// <summary>
-    /// Counts an item into the queue and wakes a loop that holds a partial batch once enough items wait to fill it,
-    /// so the loop wakes once per batch instead of once per item.
-    /// </summary>
-    private void Enqueued()
-    {
-        if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _wakeAt))
-        {
-            Volatile.Read(ref _fillSignal).TrySetResult();
-        }
-    }
-
-    private void RequestFlush(long upTo)
-    {
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _flushTarget);
-            if (upTo <= current)
+            if (!_queue.TryReserve())
             {
                 break;
             }
-        }
-        while (Interlocked.CompareExchange(ref _flushTarget, upTo, current) != current);
 
-        Interlocked.Exchange(ref _flushSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload) { OutboxId = row.Id };
+            _ledger.Add(item);
+            _queue.TryEnqueue(item);
+            replayed++;
+        }
+
+        if (replayed > 0)
+        {
+            LogReplayed(_logger, replayed);
+        }
     }
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         var max = _options.Validation.ObjectLimitScope == ObjectLimitScope.PerArray
             ? _options.Validation.MaxObjectsPerRequest * 3
             : _options.Validation.MaxObjectsPerRequest;
@@ -415,50 +327,10 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         {
             try
             {
-                if (!await reader.WaitToReadAsync(_sendCts.Token).ConfigureAwait(false))
-                {
-                    return; // completed and drained
-                }
-
                 batch.Clear();
-                var deadline = _time.GetUtcNow() + _tracker.FlushInterval;
-                while (true)
+                if (!await _queue.ReadBatchAsync(batch, max, _tracker.FlushInterval, _sendCts.Token).ConfigureAwait(false))
                 {
-                    // Taken before the flush target is read: a flush requested after this point completes this task.
-                    var flush = Volatile.Read(ref _flushSignal).Task;
-                    var read = 0;
-                    while (batch.Count < max && reader.TryRead(out var item))
-                    {
-                        batch.Add(item);
-                        read++;
-                    }
-
-                    Interlocked.Add(ref _queued, -read);
-                    if (batch.Count >= max || (batch.Count > 0 && batch[0].Sequence <= Interlocked.Read(ref _flushTarget)))
-                    {
-                        break;
-                    }
-
-                    var remaining = deadline - _time.GetUtcNow();
-                    if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted)
-                    {
-                        break;
-                    }
-
-                    // A partial batch: sleep until enough items wait to fill it, a flush, or the interval; not per item.
-                    var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    Volatile.Write(ref _fillSignal, fill);
-                    var missing = max - batch.Count; // at least 1: the batch is not full here
-                    Interlocked.Exchange(ref _wakeAt, missing);
-                    if (Volatile.Read(ref _queued) < missing)
-                    {
-                        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_sendCts.Token);
-                        await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);
-                        await wait.CancelAsync().ConfigureAwait(false); // stops the delay's timer
-                        _sendCts.Token.ThrowIfCancellationRequested();
-                    }
-
-                    Volatile.Write(ref _wakeAt, int.MaxValue);
+                    return; // closed and drained
                 }
 
                 if (batch.Count == 0)
@@ -471,10 +343,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 _inFlight[send] = 0;
                 _ = send.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
             }
-            catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
-            {
-                return;
-            }
             catch (Exception) when (_sendCts.IsCancellationRequested)
             {
                 return; // stopped: StopCoreAsync reports what is left
@@ -485,7 +353,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 LogLoopError(_logger, ex);
                 foreach (var item in batch)
                 {
-                    Complete(item, new BrazeDeliveryException("The tracker could not send the item.", ex), removeFromOutbox: true);
+                    _ledger.Complete(item, new BrazeDeliveryException("The tracker could not send the item.", ex), removeFromOutbox: true);
                 }
             }
         }
@@ -496,49 +364,42 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         try
         {
             // Sized once from the batch: growing lists here cost more per item than the item's own bookkeeping.
-            Span<int> counts = stackalloc int[3];
+            Span<int> counts = stackalloc int[TrackArrays.All.Length];
             foreach (var item in batch)
             {
-                counts[item.Kind]++;
+                counts[(int)item.Array]++;
             }
 
-            var arrays = new List<ReadOnlyMemory<byte>>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
+            var payloads = new List<ReadOnlyMemory<byte>>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
             var items = new List<TrackedItem>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
             foreach (var item in batch)
             {
-                arrays[item.Kind].Add(item.Payload);
-                items[item.Kind].Add(item);
+                payloads[(int)item.Array].Add(item.Payload);
+                items[(int)item.Array].Add(item);
             }
 
-            var result = await _client.SendChunksAsync(new TrackChunker(arrays[0], arrays[1], arrays[2]), _sendCts.Token).ConfigureAwait(false);
-            // Claimed first, out of the outbox next, completed last: once a handle completes (and so once FlushAsync
-            // returns) the item is no longer in the outbox, and a crash in between can only resend, never lose it.
-            var done = new List<TrackedItem>(batch.Count);
+            var result = await _sender.SendChunksAsync(new TrackChunker(payloads[0], payloads[1], payloads[2]), _sendCts.Token).ConfigureAwait(false);
+            var claimed = new List<TrackedItem>(batch.Count);
             var errors = default(Dictionary<TrackedItem, Exception>);
-            for (var kind = 0; kind < 3; kind++)
+            foreach (var array in TrackArrays.All)
             {
-                var name = s_arrayNames[kind];
-                for (var i = 0; i < items[kind].Count; i++)
+                var list = items[(int)array];
+                for (var i = 0; i < list.Count; i++)
                 {
-                    var item = items[kind][i];
-                    if (!Claim(item))
+                    if (!_ledger.Claim(list[i]))
                     {
                         continue;
                     }
 
-                    done.Add(item);
-                    if (!result.IsAccepted(name, i))
+                    claimed.Add(list[i]);
+                    if (!result.IsAccepted(array, i))
                     {
-                        (errors ??= []).Add(item, Reason(result, name, i));
+                        (errors ??= []).Add(list[i], Reason(result, array, i));
                     }
                 }
             }
 
-            RemoveFromOutbox(done);
-            foreach (var item in done)
-            {
-                item.Finish(errors is not null && errors.TryGetValue(item, out var error) ? error : null);
-            }
+            _ledger.Settle(claimed, item => errors is not null && errors.TryGetValue(item, out var error) ? error : null);
         }
         catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
         {
@@ -547,12 +408,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         catch (Exception ex)
         {
             LogLoopError(_logger, ex);
-            var failed = batch.Where(Claim).ToList();
-            RemoveFromOutbox(failed);
-            foreach (var item in failed)
-            {
-                item.Finish(new BrazeDeliveryException("Sending the item failed.", ex));
-            }
+            var failure = new BrazeDeliveryException("Sending the item failed.", ex);
+            _ledger.Settle(batch.Where(_ledger.Claim).ToList(), _ => failure);
         }
         finally
         {
@@ -560,7 +417,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
     }
 
-    private static BrazeDeliveryException Reason(TrackResult result, string array, int index)
+    private static BrazeDeliveryException Reason(TrackResult result, TrackArray array, int index)
     {
         foreach (var failure in result.Failures)
         {
@@ -575,56 +432,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         return new BrazeDeliveryException($"Braze rejected the item: {error?.Message ?? "unknown reason"}");
     }
 
-    /// <summary>Completes an item exactly once; returns false when something else completed it first.</summary>
-    private bool Complete(TrackedItem item, Exception? error, bool removeFromOutbox)
-    {
-        if (!Claim(item))
-        {
-            return false;
-        }
-
-        if (removeFromOutbox)
-        {
-            RemoveFromOutbox([item]);
-        }
-
-        item.Finish(error);
-        return true;
-    }
-
-    /// <summary>Takes an item out of the pending set; returns false when something else took it first.</summary>
-    private bool Claim(TrackedItem item)
-    {
-        if (!_pending.Remove(item))
-        {
-            return false;
-        }
-
-        _metrics?.AddQueueDepth(-1);
-        return true;
-    }
-
-    private void RemoveFromOutbox(IReadOnlyCollection<TrackedItem> items)
-    {
-        if (items.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            lock (_startGate)
-            {
-                _outbox?.Remove(items.Where(i => i.OutboxId > 0).Select(i => i.OutboxId));
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The items are done either way; rows left behind are sent again on the next start (at least once).
-            LogOutboxRemoveFailed(_logger, ex, items.Count);
-        }
-    }
-
     [LoggerMessage(20, LogLevel.Error, "The Braze tracker hit an error; the affected items are failed and sending goes on")]
     private static partial void LogLoopError(ILogger logger, Exception exception);
 
@@ -637,7 +444,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     [LoggerMessage(23, LogLevel.Information, "The Braze tracker replays {Count} item(s) from its outbox")]
     private static partial void LogReplayed(ILogger logger, int count);
 
-    [LoggerMessage(24, LogLevel.Error, "The Braze tracker could not remove {Count} finished item(s) from its outbox; they are sent again on the next start")]
-    private static partial void LogOutboxRemoveFailed(ILogger logger, Exception exception, int count);
-
+    [LoggerMessage(25, LogLevel.Error, "The Braze tracker skipped outbox row {Id}: it names no array of /users/track; the row stays in the outbox")]
+    private static partial void LogUnknownOutboxRow(ILogger logger, long id);
 }

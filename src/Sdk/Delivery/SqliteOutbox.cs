@@ -3,11 +3,10 @@ using Microsoft.Data.Sqlite;
 namespace Braze.Delivery;
 
 /// <summary>
-/// The tracker's durable queue: one SQLite file (WAL) holding every accepted-but-not-completed item as the JSON
-/// object it will be sent as. A row is written before the enqueue returns and deleted when the item completes, so
-/// a crash or kill loses nothing; the next start sends what is left.
+/// The single-host <see cref="ITrackOutbox"/>: one SQLite file (WAL) holding every accepted-but-not-completed item as
+/// the JSON object it will be sent as, with the array it belongs to.
 /// </summary>
-internal sealed class SqliteOutbox : IDisposable
+internal sealed class SqliteOutbox : ITrackOutbox
 {
     private readonly SqliteConnection _connection;
     private readonly object _gate = new();
@@ -37,13 +36,13 @@ internal sealed class SqliteOutbox : IDisposable
         _delete.Parameters.Add("$id", SqliteType.Integer);
     }
 
-    public long Add(int kind, byte[] payload, DateTimeOffset at)
+    public long Add(TrackArray array, byte[] payload, DateTimeOffset enqueuedAt)
     {
         lock (_gate)
         {
-            _insert.Parameters[0].Value = kind;
+            _insert.Parameters[0].Value = (int)array;
             _insert.Parameters[1].Value = payload;
-            _insert.Parameters[2].Value = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            _insert.Parameters[2].Value = enqueuedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             return (long)_insert.ExecuteScalar()!;
         }
     }
@@ -65,17 +64,17 @@ internal sealed class SqliteOutbox : IDisposable
         }
     }
 
-    public List<(long Id, int Kind, byte[] Payload)> ReadAll()
+    public IReadOnlyList<OutboxRow> ReadAll()
     {
         lock (_gate)
         {
             using var cmd = _connection.CreateCommand();
             cmd.CommandText = "SELECT id, kind, payload FROM outbox ORDER BY id;";
             using var reader = cmd.ExecuteReader();
-            var rows = new List<(long, int, byte[])>();
+            var rows = new List<OutboxRow>();
             while (reader.Read())
             {
-                rows.Add((reader.GetInt64(0), reader.GetInt32(1), (byte[])reader.GetValue(2)));
+                rows.Add(new OutboxRow(reader.GetInt64(0), (TrackArray)reader.GetInt32(1), (byte[])reader.GetValue(2)));
             }
 
             return rows;

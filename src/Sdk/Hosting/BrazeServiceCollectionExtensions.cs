@@ -11,6 +11,8 @@ using Braze;
 using Braze.Configuration;
 using Braze.Transport;
 using Braze.Wire;
+using Braze.Delivery;
+using Braze.Sending;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -122,18 +124,27 @@ public static class BrazeServiceCollectionExtensions
             sp.GetRequiredKeyedService<BrazeRequestPacer>((name, OtherEndpoints))));
         builder.AddHttpMessageHandler(sp => new BrazeAuthHandler(sp.GetRequiredService<IOptionsMonitor<BrazeOptions>>(), name));
 
-        services.AddKeyedSingleton<IBrazeClient>(name, (sp, _) => new BrazeClient(
+        // One client per workspace behind two faces: IBrazeClient for users (who may decorate it) and ITrackSender
+        // for the tracker, which so never depends on what a decorator of IBrazeClient is.
+        services.AddKeyedSingleton(name, (sp, _) => new BrazeClient(
             string.IsNullOrEmpty(name) ? sp.GetRequiredService<IBrazeApi>() : sp.GetRequiredKeyedService<IBrazeApi>(name),
             Get(sp, name),
             sp.GetService<ILogger<BrazeClient>>(),
             sp.GetRequiredService<BrazeMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton(name, (sp, _) => new BrazeTracker(
-            (BrazeClient)sp.GetRequiredKeyedService<IBrazeClient>(name),
-            Get(sp, name),
-            sp.GetService<ILogger<BrazeTracker>>(),
-            sp.GetRequiredService<BrazeMetrics>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<IBrazeClient>(name, (sp, _) => sp.GetRequiredKeyedService<BrazeClient>(name));
+        services.AddKeyedSingleton<ITrackSender>(name, (sp, _) => sp.GetRequiredKeyedService<BrazeClient>(name));
+        services.AddKeyedSingleton(name, (sp, _) =>
+        {
+            var options = Get(sp, name);
+            return new BrazeTracker(
+                sp.GetRequiredKeyedService<ITrackSender>(name),
+                options,
+                options.Tracker.OutboxPath is { Length: > 0 } path ? () => new SqliteOutbox(path) : null,
+                sp.GetService<ILogger<BrazeTracker>>(),
+                sp.GetRequiredService<BrazeMetrics>(),
+                sp.GetRequiredService<TimeProvider>());
+        });
         services.AddKeyedSingleton<IBrazeTracker>(name, (sp, _) => sp.GetRequiredKeyedService<BrazeTracker>(name));
         services.AddSingleton<IHostedService>(sp => new TrackerLifetime(sp.GetRequiredKeyedService<BrazeTracker>(name), Get(sp, name).Tracker.OutboxPath is { Length: > 0 }));
         if (string.IsNullOrEmpty(name))

@@ -1,3 +1,5 @@
+using Braze.Wire;
+
 namespace Braze;
 
 /// <summary>
@@ -6,8 +8,7 @@ namespace Braze;
 /// </summary>
 public sealed class PayloadValidationResult
 {
-    private static readonly string[] s_arrays = ["attributes", "events", "purchases"];
-    private readonly HashSet<(int Array, int Index)> _rejected = [];
+    private readonly HashSet<(TrackArray Array, int Index)> _rejected = [];
 
     internal PayloadValidationResult(IReadOnlyList<ValidationError> errors, bool requestRejected)
     {
@@ -15,7 +16,7 @@ public sealed class PayloadValidationResult
         IsRequestRejected = requestRejected;
         foreach (var e in errors)
         {
-            if (e.Severity == ValidationSeverity.Error && TryParseObject(e.Path, out var array, out var index))
+            if (e.Severity == ValidationSeverity.Error && TryGetObject(e.Path, out var array, out var index))
             {
                 _rejected.Add((array, index));
             }
@@ -40,21 +41,14 @@ public sealed class PayloadValidationResult
     /// <summary>The warnings only.</summary>
     public IEnumerable<ValidationError> Warnings => Errors.Where(e => e.Severity == ValidationSeverity.Warning);
 
-    /// <summary>True when the object at <c>arrayName[index]</c> has an error and must not be applied.</summary>
-    /// <param name="arrayName"><c>attributes</c>, <c>events</c> or <c>purchases</c>.</param>
+    /// <summary>True when the object at <c>array[index]</c> has an error and must not be applied.</summary>
+    /// <param name="array">The array of the object.</param>
     /// <param name="index">Index in that array.</param>
-    public bool IsObjectRejected(string arrayName, int index)
-    {
-        var array = Array.IndexOf(s_arrays, arrayName);
-        return array >= 0 && _rejected.Contains((array, index));
-    }
+    public bool IsObjectRejected(TrackArray array, int index) => _rejected.Contains((array, index));
 
-    /// <summary>The errors (not warnings) reported inside <c>arrayName[index]</c>.</summary>
-    public IEnumerable<ValidationError> ErrorsFor(string arrayName, int index)
-    {
-        var array = Array.IndexOf(s_arrays, arrayName);
-        return Errors.Where(e => e.Severity == ValidationSeverity.Error && TryParseObject(e.Path, out var a, out var i) && a == array && i == index);
-    }
+    /// <summary>The errors (not warnings) reported inside <c>array[index]</c>.</summary>
+    public IEnumerable<ValidationError> ErrorsFor(TrackArray array, int index)
+        => Errors.Where(e => e.Severity == ValidationSeverity.Error && TryGetObject(e.Path, out var a, out var i) && a == array && i == index);
 
     /// <summary>Throws <see cref="BrazeValidationException"/> when the result holds an error.</summary>
     public void ThrowIfInvalid()
@@ -66,21 +60,14 @@ public sealed class PayloadValidationResult
     }
 
     /// <summary>Reads which object a path points into: <c>events[3].properties.x</c> gives <c>events</c> and 3.</summary>
-    public static bool TryGetObject(string path, out string arrayName, out int index)
+    public static bool TryGetObject(string path, out TrackArray array, out int index)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var ok = TryParseObject(path, out var array, out index);
-        arrayName = ok ? s_arrays[array] : string.Empty;
-        return ok;
-    }
-
-    internal static bool TryParseObject(string path, out int array, out int index)
-    {
-        array = -1;
+        array = default;
         index = -1;
-        for (var a = 0; a < s_arrays.Length; a++)
+        foreach (var a in TrackArrays.All)
         {
-            var name = s_arrays[a];
+            var name = a.Name();
             if (path.Length > name.Length + 2 && path.StartsWith(name, StringComparison.Ordinal) && path[name.Length] == '[')
             {
                 var close = path.IndexOf(']', name.Length);

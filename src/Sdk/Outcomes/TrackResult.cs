@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Braze.Wire;
 
 namespace Braze;
 
@@ -15,20 +16,20 @@ public readonly record struct TrackObjectRange(int AttributesStart, int Attribut
     public int Count => AttributesCount + EventsCount + PurchasesCount;
 
     /// <summary>True when <c>array[index]</c> of the caller's request is in this range.</summary>
-    public bool Contains(string array, int index) => array switch
+    public bool Contains(TrackArray array, int index) => array switch
     {
-        "attributes" => index >= AttributesStart && index < AttributesStart + AttributesCount,
-        "events" => index >= EventsStart && index < EventsStart + EventsCount,
-        "purchases" => index >= PurchasesStart && index < PurchasesStart + PurchasesCount,
+        TrackArray.Attributes => index >= AttributesStart && index < AttributesStart + AttributesCount,
+        TrackArray.Events => index >= EventsStart && index < EventsStart + EventsCount,
+        TrackArray.Purchases => index >= PurchasesStart && index < PurchasesStart + PurchasesCount,
         _ => false,
     };
 
     /// <summary>Maps an index inside this request's array back to the caller's index.</summary>
-    public int? ToCallerIndex(string array, int indexInRequest) => array switch
+    public int? ToCallerIndex(TrackArray array, int indexInRequest) => array switch
     {
-        "attributes" when indexInRequest < AttributesCount => AttributesStart + indexInRequest,
-        "events" when indexInRequest < EventsCount => EventsStart + indexInRequest,
-        "purchases" when indexInRequest < PurchasesCount => PurchasesStart + indexInRequest,
+        TrackArray.Attributes when indexInRequest < AttributesCount => AttributesStart + indexInRequest,
+        TrackArray.Events when indexInRequest < EventsCount => EventsStart + indexInRequest,
+        TrackArray.Purchases when indexInRequest < PurchasesCount => PurchasesStart + indexInRequest,
         _ => null,
     };
 }
@@ -46,7 +47,7 @@ public sealed class TrackError
     /// <param name="message">Braze's description.</param>
     /// <param name="raw">The error element as Braze sent it.</param>
     /// <param name="range">The objects of the HTTP request the error came with.</param>
-    public TrackError(string? array, int? index, string message, JsonElement raw, TrackObjectRange range)
+    public TrackError(TrackArray? array, int? index, string message, JsonElement raw, TrackObjectRange range)
     {
         Array = array;
         Index = index;
@@ -56,7 +57,7 @@ public sealed class TrackError
     }
 
     /// <summary><c>attributes</c>, <c>events</c> or <c>purchases</c>, when known.</summary>
-    public string? Array { get; }
+    public TrackArray? Array { get; }
 
     /// <summary>Index in the caller's request, when known.</summary>
     public int? Index { get; }
@@ -71,7 +72,7 @@ public sealed class TrackError
     public TrackObjectRange Range { get; }
 
     /// <inheritdoc />
-    public override string ToString() => Array is null ? Message : $"{Array}[{Index}]: {Message}";
+    public override string ToString() => Array is { } array ? $"{array.Name()}[{Index}]: {Message}" : Message;
 }
 
 /// <summary>An HTTP request of the track call that failed as a whole (fatal error, or retries exhausted): none of its objects were applied, or, when <see cref="BrazeApiException.IsOutcomeUnknown"/>, maybe all.</summary>
@@ -128,7 +129,7 @@ public sealed class TrackResult
     public bool IsSuccess => Errors.Count == 0 && Failures.Count == 0;
 
     /// <summary>True when <c>array[index]</c> of the caller's request was accepted (no minor error names it and its request did not fail).</summary>
-    public bool IsAccepted(string array, int index)
+    public bool IsAccepted(TrackArray array, int index)
     {
         foreach (var f in Failures)
         {

@@ -317,7 +317,7 @@ internal sealed class ObjectArrayOperation : AttributeOperation
             BrazeRules.PropertyName(context, m.IdentifierKey, PropertiesUsage.NestedAttribute);
             context.Pop();
             context.Push("$identifier_value");
-            AttributeRules.IdentifierValue(context, m.IdentifierValue);
+            PayloadChecks.IdentifierValue(context, m.IdentifierValue);
             context.Pop();
             if (m.NewObject is not null)
             {

@@ -309,7 +309,7 @@ public sealed class AttributesUpdate
         ArgumentNullException.ThrowIfNull(context);
         if (!IsAnonymousPushTokenImport)
         {
-            ObjectRules.Identifier(context, User);
+            PayloadChecks.Identifier(context, User);
         }
         else if (context.IsUserUpdateStep)
         {

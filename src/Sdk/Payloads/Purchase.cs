@@ -83,7 +83,7 @@ public sealed class Purchase
     internal void Validate(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ObjectRules.Identifier(context, User);
+        PayloadChecks.Identifier(context, User);
         context.Push("product_id");
         BrazeRules.ProductId(context, ProductId);
         context.Pop();

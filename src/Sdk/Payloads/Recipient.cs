@@ -112,8 +112,8 @@ public sealed class Recipient
         }
 
         ScheduleRules.RecipientOptions(context, User.Kind == UserIdKind.Email, Prioritization is { Count: > 0 }, User.Kind == UserIdKind.Alias, SendToExistingOnly, Attributes is not null);
-        ScheduleRules.Properties(context, "context", Context, PropertiesUsage.CanvasContext);
-        ScheduleRules.Properties(context, "trigger_properties", TriggerProperties, PropertiesUsage.TriggerProperties);
+        PayloadChecks.Properties(context, "context", Context, PropertiesUsage.CanvasContext);
+        PayloadChecks.Properties(context, "trigger_properties", TriggerProperties, PropertiesUsage.TriggerProperties);
         if (Attributes is not null)
         {
             context.Push("attributes");

@@ -77,8 +77,8 @@ public sealed class ScheduleRequest
         }
 
         context.Pop();
-        ScheduleRules.Properties(context, "context", Context, PropertiesUsage.CanvasContext);
-        ScheduleRules.Properties(context, "trigger_properties", TriggerProperties, PropertiesUsage.TriggerProperties);
+        PayloadChecks.Properties(context, "context", Context, PropertiesUsage.CanvasContext);
+        PayloadChecks.Properties(context, "trigger_properties", TriggerProperties, PropertiesUsage.TriggerProperties);
         context.Push("schedule");
         Schedule.Validate(context);
         context.Pop();

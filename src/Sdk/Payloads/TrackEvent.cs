@@ -65,7 +65,7 @@ public sealed class TrackEvent
     internal void Validate(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ObjectRules.Identifier(context, User);
+        PayloadChecks.Identifier(context, User);
         context.Push("name");
         BrazeRules.EventName(context, Name);
         context.Pop();

@@ -121,9 +121,9 @@ public sealed class TrackRequest
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        ObjectWriter.Array(writer, JsonNames.Attributes, Attributes, static (w, a, c) => a.WriteTo(w, c), context);
-        ObjectWriter.Array(writer, JsonNames.Events, Events, static (w, e, c) => e.WriteTo(w, c), context);
-        ObjectWriter.Array(writer, JsonNames.Purchases, Purchases, static (w, p, c) => p.WriteTo(w, c), context);
+        ObjectWriter.Array(writer, TrackArray.Attributes.EncodedName(), Attributes, static (w, a, c) => a.WriteTo(w, c), context);
+        ObjectWriter.Array(writer, TrackArray.Events.EncodedName(), Events, static (w, e, c) => e.WriteTo(w, c), context);
+        ObjectWriter.Array(writer, TrackArray.Purchases.EncodedName(), Purchases, static (w, p, c) => p.WriteTo(w, c), context);
         writer.WriteEndObject();
     }
 
@@ -144,19 +144,19 @@ public sealed class TrackRequest
 
     internal void ValidateObjects(ValidationContext context)
     {
-        ValidateList(context, "attributes", Attributes, static (c, a) => a.Validate(c));
-        ValidateList(context, "events", Events, static (c, e) => e.Validate(c));
-        ValidateList(context, "purchases", Purchases, static (c, p) => p.Validate(c));
+        ValidateList(context, TrackArray.Attributes, Attributes, static (c, a) => a.Validate(c));
+        ValidateList(context, TrackArray.Events, Events, static (c, e) => e.Validate(c));
+        ValidateList(context, TrackArray.Purchases, Purchases, static (c, p) => p.Validate(c));
     }
 
-    private static void ValidateList<T>(ValidationContext context, string name, List<T> items, Action<ValidationContext, T> validate)
+    private static void ValidateList<T>(ValidationContext context, TrackArray array, List<T> items, Action<ValidationContext, T> validate)
     {
         if (items.Count == 0)
         {
             return;
         }
 
-        context.Push(name);
+        context.Push(array.Name());
         for (var i = 0; i < items.Count; i++)
         {
             context.Push(i);

@@ -43,27 +43,6 @@ internal static class AttributeRules
         BrazeRules.IdentifierPair(context, "app_id", appId, "token", token);
     }
 
-    /// <summary><c>$identifier_value</c> is a string, number or boolean.</summary>
-    public static bool IdentifierValue(ValidationContext context, BrazeValue value)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        switch (value.Kind)
-        {
-            case BrazeValueKind.String:
-                return BrazeRules.StringValue(context, value.AsString!);
-            case BrazeValueKind.Integer or BrazeValueKind.Decimal or BrazeValueKind.Boolean:
-                return true;
-            case BrazeValueKind.Float:
-                return BrazeRules.Number(context, value.AsDouble!.Value);
-            case BrazeValueKind.Liquid:
-                value.Validate(context, PropertiesUsage.NestedAttribute);
-                return true;
-            default:
-                InvalidIdentifierValue(context);
-                return false;
-        }
-    }
-
     /// <summary>Reports a <c>$identifier_value</c> that is not a string, number or boolean.</summary>
     public static void InvalidIdentifierValue(ValidationContext context)
     {

@@ -295,8 +295,9 @@ internal static partial class BrazeRules
         }
 
         var ok = true;
-        foreach (var (name, count) in new[] { ("attributes", attributes), ("events", events), ("purchases", purchases) })
+        foreach (var (array, count) in new[] { (TrackArray.Attributes, attributes), (TrackArray.Events, events), (TrackArray.Purchases, purchases) })
         {
+            var name = array.Name();
             if (count > max)
             {
                 context.Report(ValidationCodes.TooManyObjects, $"Request has {count} {name}; Braze accepts at most {max} per array in one /users/track call.");

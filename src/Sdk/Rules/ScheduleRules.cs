@@ -40,23 +40,4 @@ internal static class ScheduleRules
             context.Pop();
         }
     }
-
-    /// <summary>Context or trigger properties: their own value rules plus the 50 KB limit.</summary>
-    public static void Properties(ValidationContext context, string field, IBrazeProperties? properties, PropertiesUsage usage)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (properties is null)
-        {
-            return;
-        }
-
-        context.Push(field);
-        properties.Validate(context, usage);
-        if (PropertiesValidation.TryMeasure(context, properties, out var bytes))
-        {
-            BrazeRules.ScheduleContextSize(context, bytes);
-        }
-
-        context.Pop();
-    }
 }

@@ -17,7 +17,7 @@ namespace Braze;
 /// to Braze's limits, sends with bounded concurrency (the HTTP pipeline adds auth, pacing and retries) and maps
 /// results back to the caller's objects.
 /// </summary>
-internal sealed class BrazeClient : IBrazeClient
+internal sealed class BrazeClient : IBrazeClient, ITrackSender
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly IBrazeApi _api;
@@ -86,7 +86,7 @@ internal sealed class BrazeClient : IBrazeClient
     }
 
     /// <summary>Sends objects that are already validated and serialized (the background tracker's path), reporting every outcome.</summary>
-    internal async Task<TrackResult> SendChunksAsync(TrackChunker chunker, CancellationToken cancellationToken)
+    public async Task<TrackResult> SendChunksAsync(TrackChunker chunker, CancellationToken cancellationToken)
     {
         var ranges = chunker.Plan(_options.Validation);
         Log.TrackPlan(_logger, chunker.ObjectCount, ranges.Count);
@@ -326,7 +326,7 @@ internal sealed class BrazeClient : IBrazeClient
 
         foreach (var e in errors)
         {
-            string? array = null;
+            TrackArray? array = null;
             int? index = null;
             var message = e.ValueKind == JsonValueKind.String ? e.GetString() ?? string.Empty : e.GetRawText();
             if (e.ValueKind == JsonValueKind.Object)
@@ -340,11 +340,11 @@ internal sealed class BrazeClient : IBrazeClient
                     message = m.GetString() ?? message;
                 }
 
-                if (e.TryGetProperty("input_array", out var a) && a.ValueKind == JsonValueKind.String
+                if (e.TryGetProperty("input_array", out var a) && a.ValueKind == JsonValueKind.String && TrackArrays.TryParse(a.GetString(), out var named)
                     && e.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out var n)
-                    && range.ToCallerIndex(a.GetString()!, n) is { } callerIndex)
+                    && range.ToCallerIndex(named, n) is { } callerIndex)
                 {
-                    array = a.GetString();
+                    array = named;
                     index = callerIndex;
                 }
             }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Braze.Generated;
 using Braze.Rules;
+using Braze.Wire;
 
 namespace Braze.Sending;
 
@@ -17,7 +18,7 @@ internal sealed class TrackChunker : IDisposable
     private static ReadOnlySpan<byte> PurchasesOpen => "\"purchases\":["u8;
 
     // Envelope bytes of a body with all three arrays: {"attributes":[],"events":[],"purchases":[]}
-    private const int EnvelopeBytes = 48;
+    internal const int EnvelopeBytes = 48;
 
     private readonly IReadOnlyList<ReadOnlyMemory<byte>>[] _segments;
 
@@ -73,14 +74,14 @@ internal sealed class TrackChunker : IDisposable
     /// <summary>Reports every object that alone is larger than a request body may be.</summary>
     public void ValidateObjectSizes(ValidationContext context)
     {
-        string[] names = ["attributes", "events", "purchases"];
-        for (var a = 0; a < 3; a++)
+        foreach (var array in TrackArrays.All)
         {
+            var a = (int)array;
             for (var i = 0; i < _segments[a].Count; i++)
             {
                 if (_segments[a][i].Length + EnvelopeBytes > context.Options.MaxRequestBodyBytes)
                 {
-                    context.Push(names[a]);
+                    context.Push(array.Name());
                     context.Push(i);
                     BrazeRules.RequestBodySize(context, _segments[a][i].Length + EnvelopeBytes);
                     context.Pop();

@@ -68,11 +68,11 @@ public class BrazeClientTests
         var result = await f.Client.TrackAsync(Events(150));
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("events", error.Array);
+        Assert.Equal(TrackArray.Events, error.Array);
         Assert.Equal(77, error.Index);
         Assert.Equal("bad event", error.Message);
-        Assert.False(result.IsAccepted("events", 77));
-        Assert.True(result.IsAccepted("events", 2));
+        Assert.False(result.IsAccepted(TrackArray.Events, 77));
+        Assert.True(result.IsAccepted(TrackArray.Events, 2));
         Assert.Equal(149, result.EventsProcessed);
         Assert.Throws<BrazeTrackException>(() => result.EnsureSuccess());
     }
@@ -104,7 +104,7 @@ public class BrazeClientTests
         Assert.Equal(HttpStatusCode.BadRequest, failure.Exception.StatusCode);
         Assert.Equal("Max Input Length Exceeded", failure.Exception.BrazeMessage);
         Assert.Equal(2, failure.Range.EventsCount);
-        Assert.False(ex.Result.IsAccepted("events", 0));
+        Assert.False(ex.Result.IsAccepted(TrackArray.Events, 0));
     }
 
     [Fact]

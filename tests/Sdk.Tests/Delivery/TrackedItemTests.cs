@@ -1,19 +1,21 @@
+using Braze.Delivery;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Braze.Tests.Delivery;
 
-/// <summary>The lazily created completion of a tracked item and the pending set.</summary>
+/// <summary>The lazily created completion of a tracked item and the completion ledger.</summary>
 public class TrackedItemTests
 {
     [Fact]
     public async Task A_handle_completes_whether_its_task_is_asked_for_before_or_after_the_item_finishes()
     {
-        var early = new TrackedItem(1, 0, []);
+        var early = new TrackedItem(1, TrackArray.Events, []);
         var earlyTask = new TrackHandle(early).Completion;
         Assert.False(earlyTask.IsCompleted);
         early.Finish(null);
         await earlyTask.WaitAsync(TimeSpan.FromSeconds(5));
 
-        var late = new TrackedItem(2, 0, []);
+        var late = new TrackedItem(2, TrackArray.Events, []);
         late.Finish(new BrazeDeliveryException("rejected"));
         var handle = new TrackHandle(late);
         Assert.True(handle.IsCompleted);
@@ -27,7 +29,7 @@ public class TrackedItemTests
     {
         for (var round = 0; round < 500; round++)
         {
-            var item = new TrackedItem(round, 0, []);
+            var item = new TrackedItem(round, TrackArray.Events, []);
             var fail = round % 2 == 1;
             using var start = new Barrier(3);
             var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
@@ -51,15 +53,15 @@ public class TrackedItemTests
     }
 
     [Fact]
-    public void The_pending_set_removes_each_item_once_and_snapshots_the_rest()
+    public void The_ledger_claims_each_item_once_and_snapshots_the_rest()
     {
-        var pending = new PendingItems();
-        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, 0, [])).ToList();
+        var pending = new CompletionLedger(metrics: null, NullLogger.Instance);
+        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, TrackArray.Events, [])).ToList();
         items.ForEach(pending.Add);
-        Assert.True(pending.Remove(items[2]));
-        Assert.False(pending.Remove(items[2]));
-        Assert.True(pending.Remove(items[4]));
-        Assert.True(pending.Remove(items[0]));
+        Assert.True(pending.Claim(items[2]));
+        Assert.False(pending.Claim(items[2]));
+        Assert.True(pending.Claim(items[4]));
+        Assert.True(pending.Claim(items[0]));
         Assert.Equal(2, pending.Count);
         Assert.Equal([1L, 3L], pending.Snapshot().Select(i => i.Sequence).Order());
     }

@@ -330,9 +330,9 @@ public class RuleTests
              "purchases":[{"external_id":"a","product_id":"p","currency":"USD","price":1,"time":"2024-01-01T00:00:00Z"}]}
             """);
         Assert.False(result.IsRequestRejected);
-        Assert.False(result.IsObjectRejected("events", 0));
-        Assert.True(result.IsObjectRejected("events", 1));
-        Assert.False(result.IsObjectRejected("purchases", 0));
+        Assert.False(result.IsObjectRejected(TrackArray.Events, 0));
+        Assert.True(result.IsObjectRejected(TrackArray.Events, 1));
+        Assert.False(result.IsObjectRejected(TrackArray.Purchases, 0));
     }
 
     [Fact]

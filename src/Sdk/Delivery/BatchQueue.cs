@@ -1,0 +1,174 @@
+using System.Threading.Channels;
+
+namespace Braze.Delivery;
+
+/// <summary>
+/// The tracker's queue and its batching: a bounded number of places (reserved before an item is queued, waited for
+/// with a plain or an async wait as the caller is, never sync-over-async), and batches cut at the per-request object
+/// limit, at a flush, or after the flush interval. The reading loop sleeps while it holds a partial batch until enough
+/// items wait to fill it, so it wakes once per batch instead of once per item.
+/// </summary>
+internal sealed class BatchQueue
+{
+    private readonly Channel<TrackedItem> _channel = Channel.CreateUnbounded<TrackedItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly SemaphoreSlim _places;
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _fillSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _queued;
+    private int _wakeAt = int.MaxValue;
+    private long _flushTarget = -1;
+    private volatile bool _closed;
+
+    /// <summary>A queue of at most <paramref name="capacity"/> items.</summary>
+    public BatchQueue(int capacity, TimeProvider time)
+    {
+        _places = new SemaphoreSlim(Math.Max(1, capacity));
+        _time = time;
+    }
+
+    /// <summary>Takes a place without waiting; false when the queue is full or closed.</summary>
+    public bool TryReserve() => !_closed && _places.Wait(0) && Held();
+
+    /// <summary>Waits on this thread for a place; false when the queue closed meanwhile.</summary>
+    public bool Reserve(CancellationToken cancellationToken)
+    {
+        _places.Wait(cancellationToken);
+        return Held();
+    }
+
+    /// <summary>Waits asynchronously for a place; false when the queue closed meanwhile.</summary>
+    public async ValueTask<bool> ReserveAsync(CancellationToken cancellationToken)
+    {
+        await _places.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Held();
+    }
+
+    /// <summary>Gives back a place that was reserved but not used.</summary>
+    public void Unreserve() => _places.Release();
+
+    /// <summary>Queues an item into its reserved place; false (and the place given back) when the queue is closed.</summary>
+    public bool TryEnqueue(TrackedItem item)
+    {
+        if (!_channel.Writer.TryWrite(item))
+        {
+            _places.Release();
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _wakeAt))
+        {
+            Volatile.Read(ref _fillSignal).TrySetResult();
+        }
+
+        return true;
+    }
+
+    /// <summary>Cuts a batch as soon as it holds an item with a sequence number at or below <paramref name="upTo"/>.</summary>
+    public void RequestFlush(long upTo)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _flushTarget);
+            if (upTo <= current)
+            {
+                break;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _flushTarget, upTo, current) != current);
+
+        Interlocked.Exchange(ref _flushSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Accepts no more items; what is queued can still be read. Callers waiting for a place are woken and refused.</summary>
+    public void Close()
+    {
+        _closed = true;
+        _channel.Writer.TryComplete();
+        _places.Release(); // wakes one waiter, which hands the place on (Held) until none is left waiting
+    }
+
+    /// <summary>Takes out every item still queued (after <see cref="Close"/>, when nothing will send them).</summary>
+    public List<TrackedItem> DrainUnsent()
+    {
+        var items = new List<TrackedItem>();
+        while (_channel.Reader.TryRead(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> with up to <paramref name="max"/> items: returns once it is full, holds an item a
+    /// flush asked for, <paramref name="interval"/> has passed since the first item was there, or the queue is closed.
+    /// Returns false when the queue is closed and empty.
+    /// </summary>
+    public async Task<bool> ReadBatchAsync(List<TrackedItem> batch, int max, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var reader = _channel.Reader;
+        if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var deadline = _time.GetUtcNow() + interval;
+        while (true)
+        {
+            // Taken before the flush target is read: a flush requested after this point completes this task.
+            var flush = Volatile.Read(ref _flushSignal).Task;
+            var read = 0;
+            while (batch.Count < max && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                read++;
+            }
+
+            if (read > 0)
+            {
+                Interlocked.Add(ref _queued, -read);
+                _places.Release(read);
+            }
+
+            if (batch.Count >= max || (batch.Count > 0 && batch[0].Sequence <= Interlocked.Read(ref _flushTarget)))
+            {
+                return true;
+            }
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted)
+            {
+                return true;
+            }
+
+            // A partial batch: sleep until enough items wait to fill it, a flush, or the interval; not per item.
+            var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _fillSignal, fill);
+            var missing = max - batch.Count; // at least 1: the batch is not full here
+            Interlocked.Exchange(ref _wakeAt, missing);
+            if (Volatile.Read(ref _queued) < missing)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false); // stops the delay's timer
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            Volatile.Write(ref _wakeAt, int.MaxValue);
+        }
+    }
+
+    /// <summary>After a wait for a place: true when the place is held; when the queue closed, hands it on and refuses.</summary>
+    private bool Held()
+    {
+        if (!_closed)
+        {
+            return true;
+        }
+
+        _places.Release();
+        return false;
+    }
+}

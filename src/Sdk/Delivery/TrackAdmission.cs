@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Braze.Generated;
+using Braze.Rules;
+using Braze.Sending;
+using Braze.Transport;
+
+namespace Braze.Delivery;
+
+/// <summary>
+/// What an item must pass to be accepted by the tracker: every Braze rule, and a size that fits one request. The
+/// accepted item leaves as the JSON object it will be sent as, so nothing about it can fail later but Braze itself.
+/// </summary>
+internal sealed class TrackAdmission(BrazeValidationOptions options, BrazeMetrics? metrics)
+{
+    // One collector per thread, reused: admitting a valid item allocates only its payload.
+    [ThreadStatic]
+    private static ValidationContext? t_context;
+
+    private readonly BrazeWriteContext _writeContext = new(options);
+
+    /// <summary>The event as it will be sent; throws <see cref="BrazeValidationException"/> when it breaks a rule.</summary>
+    public byte[] Admit(TrackEvent item) => Admit(item, "event", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
+
+    /// <summary>The purchase as it will be sent; throws <see cref="BrazeValidationException"/> when it breaks a rule.</summary>
+    public byte[] Admit(Purchase item) => Admit(item, "purchase", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
+
+    /// <summary>The attributes object as it will be sent; throws <see cref="BrazeValidationException"/> when it breaks a rule.</summary>
+    public byte[] Admit(AttributesUpdate item) => Admit(item, "attributes", static (c, x) => x.Validate(c), static (w, x, c) => x.WriteTo(w, c));
+
+    private byte[] Admit<T>(T item, string root, Action<ValidationContext, T> validate, Action<Utf8JsonWriter, T, BrazeWriteContext> write)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var context = t_context is { } cached && ReferenceEquals(cached.Options, options) ? cached : new ValidationContext(options);
+        t_context = null;
+        context.Reset();
+        context.Push(root);
+        validate(context, item);
+        context.Pop();
+        byte[]? payload = null;
+        if (!context.HasErrors)
+        {
+            payload = TrackChunker.SerializeObject(item, write, _writeContext);
+            context.Push(root);
+            BrazeRules.RequestBodySize(context, payload.Length + TrackChunker.EnvelopeBytes);
+            context.Pop();
+        }
+
+        if (context.HasErrors)
+        {
+            metrics?.ObjectsRejected.Add(1);
+            throw new BrazeValidationException([.. context.Errors]);
+        }
+
+        t_context = context;
+        return payload!;
+    }
+}

@@ -1,0 +1,77 @@
+namespace Braze.Delivery;
+
+/// <summary>
+/// One accepted item: its serialized payload, its place in the pending set (an intrusive list, so tracking it
+/// allocates nothing more) and its completion, whose task is created only when a caller asks for it.
+/// </summary>
+internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload)
+{
+    private const int Pending = 0, Delivered = 1, Failed = 2;
+    private int _state;
+    private Exception? _error;
+    private TaskCompletionSource? _completion;
+
+    public long Sequence { get; } = sequence;
+
+    /// <summary>The array of the <c>/users/track</c> body the item goes in.</summary>
+    public TrackArray Array { get; } = array;
+
+    public byte[] Payload { get; } = payload;
+
+    public long OutboxId { get; set; }
+
+    // Links of the completion ledger's pending list, guarded by its lock.
+    internal TrackedItem? Previous;
+    internal TrackedItem? Next;
+    internal bool Listed;
+
+    public bool IsCompleted => Volatile.Read(ref _state) != Pending;
+
+    /// <summary>Completes the item (once; the pending set decides who completes it).</summary>
+    public void Finish(Exception? error)
+    {
+        _error = error;
+        Interlocked.Exchange(ref _state, error is null ? Delivered : Failed);
+        if (Volatile.Read(ref _completion) is { } completion)
+        {
+            Signal(completion);
+        }
+    }
+
+    /// <summary>The completion task, created on first use.</summary>
+    public Task GetTask()
+    {
+        if (Volatile.Read(ref _state) == Delivered)
+        {
+            return Task.CompletedTask;
+        }
+
+        var completion = Volatile.Read(ref _completion);
+        if (completion is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+        }
+
+        // Finish publishes the state before it reads the completion, and this publishes the completion before it
+        // reads the state: whichever runs second signals (both may; TrySet is idempotent).
+        if (Volatile.Read(ref _state) != Pending)
+        {
+            Signal(completion);
+        }
+
+        return completion.Task;
+    }
+
+    private void Signal(TaskCompletionSource completion)
+    {
+        if (Volatile.Read(ref _state) == Delivered)
+        {
+            completion.TrySetResult();
+        }
+        else
+        {
+            completion.TrySetException(_error!);
+        }
+    }
+}
