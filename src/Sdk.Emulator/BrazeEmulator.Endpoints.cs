@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Braze.Shared;
+using Braze.Payloads;
 using Braze.Rules;
+using Braze.Shared;
 using Braze.Wire;
 
 namespace Braze.Emulator;
@@ -181,8 +182,9 @@ public sealed partial class BrazeEmulator
         }
     }
 
-    private async Task CreateScheduleAsync(HttpContext context, bool canvas)
+    private async Task CreateScheduleAsync(HttpContext context, ScheduleTarget target)
     {
+        var canvas = target == ScheduleTarget.Canvas;
         if (await ParseAsync(context) is not { } document)
         {
             return;
@@ -191,7 +193,7 @@ public sealed partial class BrazeEmulator
         using (document)
         {
             var root = document.RootElement;
-            var validation = BrazePayloadValidator.ValidateScheduleCreate(root, canvas, _options.Validation);
+            var validation = BrazePayloadValidator.ValidateScheduleCreate(root, target, _options.Validation);
             if (!validation.IsValid)
             {
                 await Reject(context, validation).ConfigureAwait(false);
@@ -204,9 +206,8 @@ public sealed partial class BrazeEmulator
                 return;
             }
 
-            var target = canvas ? "canvas" : "campaign";
-            var id = root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!;
-            var (scheduleId, dispatchId) = await Store.CreateScheduleAsync(target, id, root, context.RequestAborted).ConfigureAwait(false);
+            var id = root.GetProperty(target.IdField()).GetString()!;
+            var (scheduleId, dispatchId) = await Store.CreateScheduleAsync(canvas ? "canvas" : "campaign", id, root, context.RequestAborted).ConfigureAwait(false);
             await Json(context, 201, w =>
             {
                 w.WriteString("dispatch_id", dispatchId);
@@ -216,8 +217,9 @@ public sealed partial class BrazeEmulator
         }
     }
 
-    private async Task UpdateScheduleAsync(HttpContext context, bool canvas)
+    private async Task UpdateScheduleAsync(HttpContext context, ScheduleTarget target)
     {
+        var canvas = target == ScheduleTarget.Canvas;
         if (await ParseAsync(context) is not { } document)
         {
             return;
@@ -226,7 +228,7 @@ public sealed partial class BrazeEmulator
         using (document)
         {
             var root = document.RootElement;
-            var validation = BrazePayloadValidator.ValidateScheduleUpdate(root, canvas, _options.Validation);
+            var validation = BrazePayloadValidator.ValidateScheduleUpdate(root, target, _options.Validation);
             if (!validation.IsValid)
             {
                 await Reject(context, validation).ConfigureAwait(false);
@@ -239,19 +241,20 @@ public sealed partial class BrazeEmulator
                 return;
             }
 
-            var outcome = await Store.UpdateScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
+            var outcome = await Store.UpdateScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(target.IdField()).GetString()!,
                 root.GetProperty("schedule_id").GetString()!, root.GetProperty("schedule"), refuseStartedLocalTime: !canvas, context.RequestAborted).ConfigureAwait(false);
             await (outcome switch
             {
                 ScheduleUpdate.Updated => Answer(context, 200, "success"),
                 ScheduleUpdate.LocalTimeStarted => Answer(context, 400, "Bad Request: the campaign was scheduled in local time and that time has already passed in some time zone; it can no longer be updated."),
-                _ => Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(canvas ? "canvas_id" : "campaign_id")}."),
+                _ => Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(target.IdField())}."),
             }).ConfigureAwait(false);
         }
     }
 
-    private async Task DeleteScheduleAsync(HttpContext context, bool canvas)
+    private async Task DeleteScheduleAsync(HttpContext context, ScheduleTarget target)
     {
+        var canvas = target == ScheduleTarget.Canvas;
         if (await ParseAsync(context) is not { } document)
         {
             return;
@@ -260,18 +263,18 @@ public sealed partial class BrazeEmulator
         using (document)
         {
             var root = document.RootElement;
-            var validation = BrazePayloadValidator.ValidateScheduleDelete(root, canvas, _options.Validation);
+            var validation = BrazePayloadValidator.ValidateScheduleDelete(root, target, _options.Validation);
             if (!validation.IsValid)
             {
                 await Reject(context, validation).ConfigureAwait(false);
                 return;
             }
 
-            var found = await Store.DeleteScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(canvas ? "canvas_id" : "campaign_id").GetString()!,
+            var found = await Store.DeleteScheduleAsync(canvas ? "canvas" : "campaign", root.GetProperty(target.IdField()).GetString()!,
                 root.GetProperty("schedule_id").GetString()!, context.RequestAborted).ConfigureAwait(false);
             await (found
                 ? Answer(context, 200, "success")
-                : Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(canvas ? "canvas_id" : "campaign_id")}.")).ConfigureAwait(false);
+                : Answer(context, 404, $"No {(canvas ? "Canvas" : "campaign")} schedule with this schedule_id for this {(target.IdField())}.")).ConfigureAwait(false);
         }
     }
 

@@ -188,12 +188,12 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
 
         app.MapPost("/users/track", TrackAsync);
         app.MapPost("/users/export/ids", ExportAsync);
-        app.MapPost("/canvas/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, canvas: true));
-        app.MapPost("/campaigns/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, canvas: false));
-        app.MapPost("/canvas/trigger/schedule/update", (HttpContext c) => UpdateScheduleAsync(c, canvas: true));
-        app.MapPost("/campaigns/trigger/schedule/update", (HttpContext c) => UpdateScheduleAsync(c, canvas: false));
-        app.MapPost("/canvas/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, canvas: true));
-        app.MapPost("/campaigns/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, canvas: false));
+        app.MapPost("/canvas/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, ScheduleTarget.Canvas));
+        app.MapPost("/campaigns/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, ScheduleTarget.Campaign));
+        app.MapPost("/canvas/trigger/schedule/update", (HttpContext c) => UpdateScheduleAsync(c, ScheduleTarget.Canvas));
+        app.MapPost("/campaigns/trigger/schedule/update", (HttpContext c) => UpdateScheduleAsync(c, ScheduleTarget.Campaign));
+        app.MapPost("/canvas/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Canvas));
+        app.MapPost("/campaigns/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Campaign));
         app.MapGet("/messages/scheduled_broadcasts", ScheduledBroadcastsAsync);
         MapAdmin(app);
     }

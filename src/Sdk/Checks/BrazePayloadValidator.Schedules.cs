@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Braze.Generated;
+using Braze.Payloads;
 using Braze.Rules;
 
 namespace Braze;
@@ -13,9 +14,9 @@ public static partial class BrazePayloadValidator
     /// properties at most 50 KB, and the schedule object.
     /// </summary>
     /// <param name="body">The request body.</param>
-    /// <param name="canvas">True for <c>/canvas/trigger/schedule/create</c>, false for campaigns.</param>
+    /// <param name="target">Canvas (<c>/canvas/trigger/schedule/create</c>) or campaign.</param>
     /// <param name="options">Limits; the defaults when null.</param>
-    public static PayloadValidationResult ValidateScheduleCreate(JsonElement body, bool canvas, BrazeValidationOptions? options = null)
+    public static PayloadValidationResult ValidateScheduleCreate(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
         if (!RequireObject(context, body))
@@ -23,7 +24,7 @@ public static partial class BrazePayloadValidator
             return Result(context, requestRejected: true);
         }
 
-        RequiredId(context, body, canvas ? "canvas_id" : "campaign_id");
+        RequiredId(context, body, target.IdField());
         var broadcast = body.TryGetProperty("broadcast", out var b) && b.ValueKind == JsonValueKind.True;
         var hasRecipients = false;
         if (body.TryGetProperty("recipients", out var recipients))
@@ -57,12 +58,12 @@ public static partial class BrazePayloadValidator
     }
 
     /// <summary>Validates a schedule update body: id, <c>schedule_id</c> and a whole <c>schedule</c>.</summary>
-    public static PayloadValidationResult ValidateScheduleUpdate(JsonElement body, bool canvas, BrazeValidationOptions? options = null)
+    public static PayloadValidationResult ValidateScheduleUpdate(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
         if (RequireObject(context, body))
         {
-            RequiredId(context, body, canvas ? "canvas_id" : "campaign_id");
+            RequiredId(context, body, target.IdField());
             RequiredId(context, body, "schedule_id");
             Schedule(context, body);
         }
@@ -71,12 +72,12 @@ public static partial class BrazePayloadValidator
     }
 
     /// <summary>Validates a schedule delete body: id and <c>schedule_id</c>.</summary>
-    public static PayloadValidationResult ValidateScheduleDelete(JsonElement body, bool canvas, BrazeValidationOptions? options = null)
+    public static PayloadValidationResult ValidateScheduleDelete(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
         if (RequireObject(context, body))
         {
-            RequiredId(context, body, canvas ? "canvas_id" : "campaign_id");
+            RequiredId(context, body, target.IdField());
             RequiredId(context, body, "schedule_id");
         }
 
@@ -197,9 +198,9 @@ public static partial class BrazePayloadValidator
         BrazeRules.TimeString(context, t.GetString(), out _);
     }
 
-    /// <summary>Same as <see cref="ValidateScheduleCreate(JsonElement, bool, BrazeValidationOptions?)"/> over text.</summary>
-    public static PayloadValidationResult ValidateScheduleCreate(string json, bool canvas, BrazeValidationOptions? options = null)
-        => ValidateText(json, options, root => ValidateScheduleCreate(root, canvas, options));
+    /// <summary>Same as <see cref="ValidateScheduleCreate(JsonElement, ScheduleTarget, BrazeValidationOptions?)"/> over text.</summary>
+    public static PayloadValidationResult ValidateScheduleCreate(string json, ScheduleTarget target, BrazeValidationOptions? options = null)
+        => ValidateText(json, options, root => ValidateScheduleCreate(root, target, options));
 
     private static PayloadValidationResult ValidateText(string json, BrazeValidationOptions? options, Func<JsonElement, PayloadValidationResult> validate)
     {

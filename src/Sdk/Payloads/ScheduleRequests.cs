@@ -57,7 +57,7 @@ public sealed class ScheduleRequest
     /// <summary>Campaign <c>send_id</c>, for send tracking.</summary>
     public string? SendId { get; init; }
 
-    internal string IdField => Target == ScheduleTarget.Canvas ? "canvas_id" : "campaign_id";
+    internal string IdField => Target.IdField();
 
     /// <summary>Checks every rule of the scheduling endpoints.</summary>
     public PayloadValidationResult Validate(BrazeValidationOptions? options = null)

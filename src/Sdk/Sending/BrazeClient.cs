@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Refit;
 using Braze.Generated;
+using Braze.Payloads;
 using Braze.Rules;
 using Braze.Sending;
 using Braze.Transport;
@@ -230,7 +231,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     private static void WriteScheduleBody(Utf8JsonWriter writer, ScheduleTarget target, string id, ScheduleId scheduleId, Schedule? schedule)
     {
         writer.WriteStartObject();
-        writer.WriteString(target == ScheduleTarget.Canvas ? "canvas_id" : "campaign_id", id);
+        writer.WriteString(target.IdField(), id);
         writer.WriteString("schedule_id", scheduleId.Value);
         if (schedule is not null)
         {
@@ -244,7 +245,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     private void ValidateIds(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule? schedule)
     {
         var context = new ValidationContext(_options.Validation);
-        var idField = target == ScheduleTarget.Canvas ? "canvas_id" : "campaign_id";
+        var idField = target.IdField();
         context.Push(idField);
         BrazeRules.IdentifierValue(context, id, idField);
         context.Pop();

@@ -159,7 +159,7 @@ public class AgreementPropertyTests
             _ = BrazePayloadValidator.ValidateTrackRequest(json);
             _ = BrazePayloadValidator.ValidateTrackRequest("{\"attributes\":[" + json + "],\"events\":[" + json + "],\"purchases\":[" + json + "]}");
             _ = BrazePayloadValidator.ValidateUserUpdateStep(json);
-            _ = BrazePayloadValidator.ValidateScheduleCreate(json, canvas: true);
+            _ = BrazePayloadValidator.ValidateScheduleCreate(json, ScheduleTarget.Canvas);
         }, iter: 3000);
     }
 
