@@ -16,6 +16,11 @@ public enum BrazeNamingPolicy
 /// <summary>Base of the attributes that make the source generator write a record's properties.</summary>
 public abstract class BrazePropertiesAttribute : Attribute
 {
+    /// <summary>Only the marker attributes of this assembly derive from it.</summary>
+    private protected BrazePropertiesAttribute()
+    {
+    }
+
     /// <summary>How member names become property names. Default <see cref="BrazeNamingPolicy.SnakeCase"/>.</summary>
     public BrazeNamingPolicy NamingPolicy { get; set; } = BrazeNamingPolicy.SnakeCase;
 }

@@ -8,11 +8,6 @@ namespace Braze;
 /// </summary>
 public class BrazeException : Exception
 {
-    /// <summary>Creates an exception.</summary>
-    public BrazeException()
-    {
-    }
-
     /// <summary>Creates an exception with a message.</summary>
     public BrazeException(string message)
         : base(message)

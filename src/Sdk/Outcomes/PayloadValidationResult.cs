@@ -24,7 +24,7 @@ public sealed class PayloadValidationResult
     }
 
     /// <summary>A result without errors.</summary>
-    public static PayloadValidationResult Success { get; } = new([], false);
+    internal static PayloadValidationResult Success { get; } = new([], false);
 
     /// <summary>Every error and warning, in the order found, each with its JSON path, code and message.</summary>
     public IReadOnlyList<ValidationError> Errors { get; }
@@ -60,7 +60,7 @@ public sealed class PayloadValidationResult
     }
 
     /// <summary>Reads which object a path points into: <c>events[3].properties.x</c> gives <c>events</c> and 3.</summary>
-    public static bool TryGetObject(string path, out TrackArray array, out int index)
+    internal static bool TryGetObject(string path, out TrackArray array, out int index)
     {
         ArgumentNullException.ThrowIfNull(path);
         array = default;

@@ -4,19 +4,48 @@ using Braze.Wire;
 namespace Braze;
 
 /// <summary>A contiguous run of objects of the caller's <see cref="TrackRequest"/> sent in one HTTP request.</summary>
-/// <param name="AttributesStart">First attributes index.</param>
-/// <param name="AttributesCount">Number of attributes objects.</param>
-/// <param name="EventsStart">First event index.</param>
-/// <param name="EventsCount">Number of events.</param>
-/// <param name="PurchasesStart">First purchase index.</param>
-/// <param name="PurchasesCount">Number of purchases.</param>
-public readonly record struct TrackObjectRange(int AttributesStart, int AttributesCount, int EventsStart, int EventsCount, int PurchasesStart, int PurchasesCount)
+public sealed class TrackObjectRange
 {
+    /// <summary>Creates the range.</summary>
+    /// <param name="attributesStart">First attributes index.</param>
+    /// <param name="attributesCount">Number of attributes objects.</param>
+    /// <param name="eventsStart">First event index.</param>
+    /// <param name="eventsCount">Number of events.</param>
+    /// <param name="purchasesStart">First purchase index.</param>
+    /// <param name="purchasesCount">Number of purchases.</param>
+    public TrackObjectRange(int attributesStart, int attributesCount, int eventsStart, int eventsCount, int purchasesStart, int purchasesCount)
+    {
+        AttributesStart = attributesStart;
+        AttributesCount = attributesCount;
+        EventsStart = eventsStart;
+        EventsCount = eventsCount;
+        PurchasesStart = purchasesStart;
+        PurchasesCount = purchasesCount;
+    }
+
+    /// <summary>First attributes index.</summary>
+    public int AttributesStart { get; }
+
+    /// <summary>Number of attributes objects.</summary>
+    public int AttributesCount { get; }
+
+    /// <summary>First event index.</summary>
+    public int EventsStart { get; }
+
+    /// <summary>Number of events.</summary>
+    public int EventsCount { get; }
+
+    /// <summary>First purchase index.</summary>
+    public int PurchasesStart { get; }
+
+    /// <summary>Number of purchases.</summary>
+    public int PurchasesCount { get; }
+
     /// <summary>Objects in the range.</summary>
     public int Count => AttributesCount + EventsCount + PurchasesCount;
 
     /// <summary>True when <c>array[index]</c> of the caller's request is in this range.</summary>
-    public bool Contains(TrackArray array, int index) => array switch
+    internal bool Contains(TrackArray array, int index) => array switch
     {
         TrackArray.Attributes => index >= AttributesStart && index < AttributesStart + AttributesCount,
         TrackArray.Events => index >= EventsStart && index < EventsStart + EventsCount,
@@ -25,7 +54,7 @@ public readonly record struct TrackObjectRange(int AttributesStart, int Attribut
     };
 
     /// <summary>Maps an index inside this request's array back to the caller's index.</summary>
-    public int? ToCallerIndex(TrackArray array, int indexInRequest) => array switch
+    internal int? ToCallerIndex(TrackArray array, int indexInRequest) => array switch
     {
         TrackArray.Attributes when indexInRequest < AttributesCount => AttributesStart + indexInRequest,
         TrackArray.Events when indexInRequest < EventsCount => EventsStart + indexInRequest,
@@ -53,7 +82,7 @@ public sealed class TrackError
         Index = index;
         Message = message ?? throw new ArgumentNullException(nameof(message));
         Raw = raw;
-        Range = range;
+        Range = range ?? throw new ArgumentNullException(nameof(range));
     }
 
     /// <summary><c>attributes</c>, <c>events</c> or <c>purchases</c>, when known.</summary>
@@ -83,7 +112,7 @@ public sealed class TrackFailure
     /// <param name="exception">Why it failed.</param>
     public TrackFailure(TrackObjectRange range, BrazeApiException exception)
     {
-        Range = range;
+        Range = range ?? throw new ArgumentNullException(nameof(range));
         Exception = exception ?? throw new ArgumentNullException(nameof(exception));
     }
 

@@ -80,7 +80,7 @@ public sealed class AttributesUpdate
     public UserId? User { get; }
 
     /// <summary>True for an anonymous push token import (<see cref="ImportAnonymousPushTokens(PushToken[])"/>): written with <c>"push_token_import": true</c>.</summary>
-    public bool IsAnonymousPushTokenImport { get; private init; }
+    internal bool IsAnonymousPushTokenImport { get; private init; }
 
     /// <summary><c>_update_existing_only</c>: true updates only existing profiles. Omitted by default.</summary>
     public bool? UpdateExistingOnly { get; set; }
@@ -89,10 +89,10 @@ public sealed class AttributesUpdate
     public bool? MergeObjects { get; set; }
 
     /// <summary>Number of attributes changed.</summary>
-    public int Count => _entries.Count;
+    internal int Count => _entries.Count;
 
     /// <summary>The attribute keys, in the order they will be written.</summary>
-    public IEnumerable<string> Keys => _entries.Select(e => e.Key);
+    internal IEnumerable<string> Keys => _entries.Select(e => e.Key);
 
     // ------------------------------------------------------------------ standard fields
 

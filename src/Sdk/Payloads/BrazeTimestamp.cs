@@ -46,13 +46,13 @@ public readonly struct BrazeTimestamp : IEquatable<BrazeTimestamp>
 #pragma warning restore CS1591, CA2225
 
     /// <summary>True when no value was given (the default of the struct).</summary>
-    public bool IsEmpty => _kind == 0 && _offset == default;
+    internal bool IsEmpty => _kind == 0 && _offset == default;
 
     /// <summary>The text form, when the time was given as text.</summary>
-    public string? Text => _kind == 2 ? _text : null;
+    internal string? Text => _kind == 2 ? _text : null;
 
     /// <summary>Converts to UTC; false for an Unspecified <see cref="DateTime"/> (unless assumed UTC), unparseable text or Liquid.</summary>
-    public bool TryGetUtc(BrazeValidationOptions options, out DateTimeOffset utc)
+    internal bool TryGetUtc(BrazeValidationOptions options, out DateTimeOffset utc)
     {
         ArgumentNullException.ThrowIfNull(options);
         switch (_kind)

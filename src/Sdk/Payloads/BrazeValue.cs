@@ -91,7 +91,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     public bool IsNull => Kind == BrazeValueKind.Null;
 
     /// <summary>True for the time kinds (<see cref="BrazeValueKind.Time"/>, <see cref="BrazeValueKind.DateTime"/>, <see cref="BrazeValueKind.Date"/>).</summary>
-    public bool IsTime => Kind is BrazeValueKind.Time or BrazeValueKind.DateTime or BrazeValueKind.Date;
+    internal bool IsTime => Kind is BrazeValueKind.Time or BrazeValueKind.DateTime or BrazeValueKind.Date;
 
     /// <summary>The string, for <see cref="BrazeValueKind.String"/> and <see cref="BrazeValueKind.Liquid"/>.</summary>
     public string? AsString => Kind is BrazeValueKind.String or BrazeValueKind.Liquid ? (string?)_ref : null;
@@ -309,7 +309,7 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
     }
 
     /// <summary>True when this value is an array or an object (Braze's size limit on properties then applies).</summary>
-    public bool IsNested => Kind is BrazeValueKind.Array or BrazeValueKind.Object;
+    internal bool IsNested => Kind is BrazeValueKind.Array or BrazeValueKind.Object;
 
     /// <inheritdoc />
     public bool Equals(BrazeValue other) => Kind == other.Kind && Kind switch

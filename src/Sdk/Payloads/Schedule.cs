@@ -39,13 +39,13 @@ public sealed class Schedule : IEquatable<Schedule>
     public static Schedule AtOptimalTime(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), false, true);
 
     /// <summary><c>in_local_time</c>.</summary>
-    public bool IsLocalTime { get; }
+    internal bool IsLocalTime { get; }
 
     /// <summary><c>at_optimal_time</c>.</summary>
-    public bool IsOptimalTime { get; }
+    internal bool IsOptimalTime { get; }
 
     /// <summary>The <c>time</c> field as sent: <c>...Z</c> in UTC, or a wall-clock time without zone with either flag.</summary>
-    public string TimeText => IsLocalTime || IsOptimalTime
+    internal string TimeText => IsLocalTime || IsOptimalTime
         ? _time.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss", CultureInfo.InvariantCulture)
         : BrazeTime.Format(new DateTimeOffset(_time, TimeSpan.Zero));
 

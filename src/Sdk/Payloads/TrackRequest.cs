@@ -86,7 +86,7 @@ public sealed class TrackRequest
     }
 
     /// <summary>Like <see cref="Validate"/>, and also checks the object count and body size of one request.</summary>
-    public PayloadValidationResult ValidateAsSingleRequest(BrazeValidationOptions? options = null)
+    internal PayloadValidationResult ValidateAsSingleRequest(BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
         ValidateObjects(context);

@@ -60,7 +60,7 @@ public sealed class UserId : IEquatable<UserId>
     public static UserId Phone(string phone) => new(UserIdKind.Phone, phone ?? throw new ArgumentNullException(nameof(phone)));
 
     /// <summary>The wire name of the identifier field on <c>/users/track</c> objects.</summary>
-    public string FieldName => Kind switch
+    internal string FieldName => Kind switch
     {
         UserIdKind.External => "external_id",
         UserIdKind.Alias => "user_alias",
@@ -169,11 +169,32 @@ public sealed class UserId : IEquatable<UserId>
 
 /// <summary>
 /// The id Braze gives a scheduled send (<c>schedule_id</c>), kept to update or delete it. A type of its own so that
-/// it cannot be swapped with the Canvas or campaign id beside it.
+/// it cannot be swapped with the Canvas or campaign id beside it. Equal when the ids are.
 /// </summary>
-/// <param name="Value">The id as Braze sent it.</param>
-public readonly record struct ScheduleId(string Value)
+public sealed class ScheduleId : IEquatable<ScheduleId>
 {
+    /// <summary>Wraps the id Braze sent.</summary>
+    /// <param name="value">The id as Braze sent it.</param>
+    public ScheduleId(string value) => Value = value ?? throw new ArgumentNullException(nameof(value));
+
+    /// <summary>The id as Braze sent it.</summary>
+    public string Value { get; }
+
+    /// <summary>Same id.</summary>
+    public static bool operator ==(ScheduleId? left, ScheduleId? right) => Equals(left, right);
+
+    /// <summary>Different ids.</summary>
+    public static bool operator !=(ScheduleId? left, ScheduleId? right) => !Equals(left, right);
+
     /// <inheritdoc />
-    public override string ToString() => Value ?? string.Empty;
+    public bool Equals(ScheduleId? other) => other is not null && string.Equals(Value, other.Value, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ScheduleId);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
 }

@@ -20,9 +20,6 @@ public abstract class UserUpdateBuilder<TSelf>
     /// <summary>The attributes object being built (every custom attribute operation is available on it).</summary>
     public AttributesUpdate Attributes { get; }
 
-    /// <summary>The user, or null for a User Update step.</summary>
-    public UserId? User => Attributes.User;
-
     private TSelf Self => (TSelf)this;
 
     /// <summary><c>first_name</c>.</summary>
@@ -64,9 +61,6 @@ public abstract class UserUpdateBuilder<TSelf>
     /// <summary><c>subscription_groups</c>.</summary>
     public TSelf SetSubscriptionGroups(params SubscriptionGroupChange[] changes) => Do(a => a.SetSubscriptionGroups(changes));
 
-    /// <summary><c>subscription_groups</c>.</summary>
-    public TSelf SetSubscriptionGroups(IEnumerable<SubscriptionGroupChange> changes) => Do(a => a.SetSubscriptionGroups(changes));
-
     /// <summary><c>push_tokens</c>: adds push tokens to the user's profile (not allowed in a User Update step).</summary>
     public TSelf AddPushTokens(params PushToken[] tokens) => Do(a => a.AddPushTokens(tokens));
 
@@ -80,7 +74,7 @@ public abstract class UserUpdateBuilder<TSelf>
     public TSelf Track(IBrazeEvent properties, BrazeTimestamp at)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        _events.Add(User is { } user
+        _events.Add(Attributes.User is { } user
             ? new TrackEvent(user, properties.BrazeEventName, at, properties)
             : TrackEvent.ForUserUpdateStep(properties.BrazeEventName, at, properties));
         return Self;
@@ -89,7 +83,7 @@ public abstract class UserUpdateBuilder<TSelf>
     /// <summary>Records a purchase for the same user.</summary>
     public TSelf Purchase(string productId, string currency, decimal price, BrazeTimestamp at, int quantity = 1, IBrazeProperties? properties = null)
     {
-        var purchase = User is { } user
+        var purchase = Attributes.User is { } user
             ? new Purchase(user, productId, currency, price, at, properties)
             : Braze.Purchase.ForUserUpdateStep(productId, currency, price, at, properties);
         purchase.Quantity = quantity;
@@ -111,7 +105,7 @@ public abstract class UserUpdateBuilder<TSelf>
     public string ToJson(BrazeValidationOptions? options = null)
     {
         var request = ToTrackRequest();
-        if (User is null)
+        if (Attributes.User is null)
         {
             request.ValidateAsUserUpdateStep(options).ThrowIfInvalid();
         }

@@ -61,7 +61,7 @@ public sealed class BrazeValidationOptions
     public bool AssumeUtcForUnspecifiedDateTime { get; set; }
 
     /// <summary>Checks that the limits themselves make sense; throws <see cref="ArgumentOutOfRangeException"/> otherwise.</summary>
-    public void EnsureValid()
+    internal void EnsureValid()
     {
         Positive(MaxObjectsPerRequest, nameof(MaxObjectsPerRequest));
         Positive(MaxRequestBodyBytes, nameof(MaxRequestBodyBytes));

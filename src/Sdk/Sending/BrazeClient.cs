@@ -244,6 +244,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
 
     private void ValidateIds(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule? schedule)
     {
+        ArgumentNullException.ThrowIfNull(scheduleId);
         var context = new ValidationContext(_options.Validation);
         var idField = target.IdField();
         context.Push(idField);

@@ -36,7 +36,7 @@ public sealed class RateLimitInfo
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>True when at least one header was present.</summary>
-    public bool HasValues => Limit is not null || Remaining is not null || Reset is not null || RetryAfter is not null;
+    internal bool HasValues => Limit is not null || Remaining is not null || Reset is not null || RetryAfter is not null;
 
     /// <summary>Reads the headers of a response (null when there is none).</summary>
     internal static RateLimitInfo? From(HttpResponseMessage? response, DateTimeOffset now)
@@ -74,7 +74,7 @@ public sealed class RateLimitInfo
     }
 
     /// <summary>How long to wait before the next request may succeed, per these headers, or null when they do not say.</summary>
-    public TimeSpan? WaitTime(DateTimeOffset now)
+    internal TimeSpan? WaitTime(DateTimeOffset now)
     {
         if (RetryAfter is { } ra)
         {

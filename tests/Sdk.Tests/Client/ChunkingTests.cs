@@ -92,7 +92,10 @@ public class ChunkingTests
         using var chunker = TrackChunker.Serialize(request, new BrazeWriteContext(options));
         var ranges = chunker.Plan(options);
         Assert.Equal([75, 75, 10], ranges.Select(r => r.Count));
-        Assert.Equal(new TrackObjectRange(0, 75, 0, 0, 0, 0), ranges[0]);
-        Assert.Equal(new TrackObjectRange(75, 5, 0, 70, 0, 0), ranges[1]);
+        Assert.Equal((0, 75, 0, 0, 0, 0), Bounds(ranges[0]));
+        Assert.Equal((75, 5, 0, 70, 0, 0), Bounds(ranges[1]));
     }
+
+    private static (int, int, int, int, int, int) Bounds(TrackObjectRange r)
+        => (r.AttributesStart, r.AttributesCount, r.EventsStart, r.EventsCount, r.PurchasesStart, r.PurchasesCount);
 }
