@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Braze.Tests.Client;
+using Braze.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Braze.Rules;
 

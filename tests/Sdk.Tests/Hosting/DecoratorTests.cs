@@ -1,4 +1,4 @@
-using Braze.Tests.Client;
+using Braze.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Braze.Tests.Hosting;
