@@ -3,7 +3,7 @@ using CsCheck;
 using Braze.Shared;
 using Braze.Wire;
 
-namespace Braze.Tests.Validation;
+namespace Braze.Tests.Checks;
 
 /// <summary>
 /// The two faces of the one rule engine agree: a typed request and its serialized JSON produce the same errors

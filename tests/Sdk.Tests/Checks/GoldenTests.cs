@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Braze.Tests.Validation;
+namespace Braze.Tests.Checks;
 
 /// <summary>
 /// Every example payload of the spec, built with the typed model: it produces exactly that JSON (compared as parsed

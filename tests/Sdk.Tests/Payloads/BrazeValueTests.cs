@@ -6,7 +6,7 @@ using System.Text.Json;
 using CsCheck;
 using Braze.Generated;
 
-namespace Braze.Tests.Model;
+namespace Braze.Tests.Payloads;
 
 public class BrazeValueTests
 {

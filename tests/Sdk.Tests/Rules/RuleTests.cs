@@ -1,7 +1,7 @@
 
 using Braze.Rules;
 
-namespace Braze.Tests.Validation;
+namespace Braze.Tests.Rules;
 
 /// <summary>One test per rule: the path, code and message of a violation, and the boundary on both sides.</summary>
 public class RuleTests

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Braze.Rules;
 
-namespace Braze.Tests.Client;
+using Braze.Tests.Support;
+
+namespace Braze.Tests.Sending;
 
 public class BrazeClientTests
 {

@@ -4,7 +4,7 @@ using CsCheck;
 using Braze.Generated;
 using Braze.Sending;
 
-namespace Braze.Tests.Client;
+namespace Braze.Tests.Sending;
 
 public class ChunkingTests
 {

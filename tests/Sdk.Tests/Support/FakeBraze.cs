@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace Braze.Tests.Client;
+namespace Braze.Tests.Support;
 
 /// <summary>A primary HTTP handler standing in for Braze: records every request, answers with a scripted responder.</summary>
 internal sealed class FakeBraze : HttpMessageHandler

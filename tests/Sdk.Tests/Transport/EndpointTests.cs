@@ -1,5 +1,5 @@
 using System.Net;
-using Braze.Tests.Client;
+using Braze.Tests.Support;
 using Braze.Transport;
 using Polly;
 

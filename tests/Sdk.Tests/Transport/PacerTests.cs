@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Braze.Transport;
 
-namespace Braze.Tests.Client;
+namespace Braze.Tests.Transport;
 
 public class PacerTests
 {

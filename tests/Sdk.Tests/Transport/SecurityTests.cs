@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Braze.Configuration;
 
-namespace Braze.Tests.Client;
+using Braze.Tests.Support;
+
+namespace Braze.Tests.Transport;
 
 public class SecurityTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using CsCheck;
 using Braze.Wire;
 
-namespace Braze.Tests.Time;
+namespace Braze.Tests.Wire;
 
 public class BrazeTimeFormatTests
 {
