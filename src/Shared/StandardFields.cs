@@ -36,7 +36,10 @@ internal enum StandardFieldKind
     PushTokens,
     /// <summary><c>facebook</c>, <c>twitter</c>: objects.</summary>
     SocialObject,
-    /// <summary><c>external_id</c>, <c>user_alias</c>, <c>braze_id</c>: identifiers, not attributes.</summary>
+    /// <summary>
+    /// <c>external_id</c>, <c>user_alias</c>, <c>braze_id</c>, and <c>alias_name</c>, <c>alias_label</c> (the parts of
+    /// an alias, listed with the identifiers among the profile fields): identifiers, not attributes.
+    /// </summary>
     Identifier,
     /// <summary><c>_update_existing_only</c>, <c>_merge_objects</c>, <c>push_token_import</c>: control flags.</summary>
     ControlFlag,
@@ -66,7 +69,7 @@ internal static class StandardFields
         "date_of_first_session" or "date_of_last_session" or "marked_email_as_spam_at" => StandardFieldKind.Time,
         "push_tokens" => StandardFieldKind.PushTokens,
         "facebook" or "twitter" => StandardFieldKind.SocialObject,
-        "external_id" or "user_alias" or "braze_id" => StandardFieldKind.Identifier,
+        "external_id" or "user_alias" or "braze_id" or "alias_name" or "alias_label" => StandardFieldKind.Identifier,
         "_update_existing_only" or "_merge_objects" or "push_token_import" => StandardFieldKind.ControlFlag,
         _ => StandardFieldKind.None,
     };

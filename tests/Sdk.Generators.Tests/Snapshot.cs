@@ -13,10 +13,11 @@ internal static class Snapshot
 {
     public static void Verify(string actual, string name, [CallerFilePath] string sourceFile = "")
     {
-        // Beside the test source when it exists (a developer's build), else the copy in the output folder (CI,
-        // where deterministic builds map source paths to /_/).
-        var directory = Path.Combine(Path.GetDirectoryName(sourceFile)!, "Snapshots");
-        if (!Directory.Exists(directory) || Directory.GetFiles(directory, "*.verified.cs").Length == 0)
+        // The project's Snapshots folder, found from the test source upward (tests sit in folders that mirror the
+        // generator's) when it exists (a developer's build), else the copy in the output folder (CI, where
+        // deterministic builds map source paths to /_/).
+        var directory = SourceSnapshots(Path.GetDirectoryName(sourceFile));
+        if (directory is null)
         {
             directory = Path.Combine(AppContext.BaseDirectory, "Snapshots");
             Directory.CreateDirectory(directory);
@@ -40,6 +41,20 @@ internal static class Snapshot
 
         File.WriteAllText(received, actual);
         Assert.Fail($"Snapshot {name} differs (set UPDATE_SNAPSHOTS=1 to accept {received}):\n{Diff(expected ?? string.Empty, actual)}");
+    }
+
+    private static string? SourceSnapshots(string? directory)
+    {
+        for (var d = directory; !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
+        {
+            var candidate = Path.Combine(d, "Snapshots");
+            if (Directory.Exists(candidate) && Directory.GetFiles(candidate, "*.verified.cs").Length > 0)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static string Diff(string expected, string actual)

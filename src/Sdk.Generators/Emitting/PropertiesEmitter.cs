@@ -1,11 +1,14 @@
+using System;
 using System.Globalization;
 using System.Linq;
-using Braze.Generators.Models;
-using Braze.Generators.Parsing;
+using Braze.Generators.Model;
 
 namespace Braze.Generators.Emitting;
 
-/// <summary>Writes the source for one <see cref="PropertiesModel"/>: an allocation-free writer and a validator over the SDK's rules.</summary>
+/// <summary>
+/// Writes the source for one <see cref="PropertiesModel"/>: an allocation-free writer and a validator over the SDK's
+/// rules. It writes what the model says; the rule decisions were made by the parser.
+/// </summary>
 internal static class PropertiesEmitter
 {
     private const string Rules = "global::Braze.Generated.PropertiesValidation";
@@ -41,54 +44,64 @@ internal static class PropertiesEmitter
         switch (model.Kind)
         {
             case PropertiesKind.Event:
-                w.Line("/// <summary>The Braze event name.</summary>");
-                w.Line($"public {model.New("EventName")}const string EventName = {Literal(model.EventName!)};");
-                w.Line();
-                w.Line("/// <inheritdoc />");
-                w.Line("string global::Braze.IBrazeEvent.BrazeEventName => EventName;");
-                w.Line();
-                w.Line("/// <summary>This event for <paramref name=\"user\"/> at <paramref name=\"time\"/>.</summary>");
-                w.Line($"public {model.New("ToEvent")}global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);");
-                w.Line();
-                w.Line("/// <summary>This event in a Canvas User Update step (no identifier; the time may be Liquid).</summary>");
-                w.Line($"public {model.New("ToUserUpdateStepEvent")}global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);");
-                w.Line();
+                w.Lines($$"""
+                    /// <summary>The Braze event name.</summary>
+                    public {{model.New("EventName")}}const string EventName = {{Literal(model.EventName!)}};
+
+                    /// <inheritdoc />
+                    string global::Braze.IBrazeEvent.BrazeEventName => EventName;
+
+                    /// <summary>This event for <paramref name="user"/> at <paramref name="time"/>.</summary>
+                    public {{model.New("ToEvent")}}global::Braze.TrackEvent ToEvent(global::Braze.UserId user, global::Braze.BrazeTimestamp time) => new global::Braze.TrackEvent(user, EventName, time, this);
+
+                    /// <summary>This event in a Canvas User Update step (no identifier; the time may be Liquid).</summary>
+                    public {{model.New("ToUserUpdateStepEvent")}}global::Braze.TrackEvent ToUserUpdateStepEvent(global::Braze.BrazeTimestamp time) => global::Braze.TrackEvent.ForUserUpdateStep(EventName, time, this);
+
+                    """);
                 break;
             case PropertiesKind.Purchase:
-                w.Line("/// <summary>A purchase of <paramref name=\"productId\"/> with these properties.</summary>");
-                w.Line($"public {model.New("ToPurchase")}global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
-                w.Line("    => new global::Braze.Purchase(user, productId, currency, price, time, this) { Quantity = quantity };");
-                w.Line();
-                w.Line("/// <summary>This purchase in a Canvas User Update step (no identifier; the time may be Liquid).</summary>");
-                w.Open($"public {model.New("ToUserUpdateStepPurchase")}global::Braze.Purchase ToUserUpdateStepPurchase(string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)");
-                w.Line("var purchase = global::Braze.Purchase.ForUserUpdateStep(productId, currency, price, time, this);");
-                w.Line("purchase.Quantity = quantity;");
-                w.Line("return purchase;");
-                w.Close();
-                w.Line();
+                w.Lines($$"""
+                    /// <summary>A purchase of <paramref name="productId"/> with these properties.</summary>
+                    public {{model.New("ToPurchase")}}global::Braze.Purchase ToPurchase(global::Braze.UserId user, string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)
+                        => new global::Braze.Purchase(user, productId, currency, price, time, this) { Quantity = quantity };
+
+                    /// <summary>This purchase in a Canvas User Update step (no identifier; the time may be Liquid).</summary>
+                    public {{model.New("ToUserUpdateStepPurchase")}}global::Braze.Purchase ToUserUpdateStepPurchase(string productId, string currency, decimal price, global::Braze.BrazeTimestamp time, int quantity = 1)
+                    {
+                        var purchase = global::Braze.Purchase.ForUserUpdateStep(productId, currency, price, time, this);
+                        purchase.Quantity = quantity;
+                        return purchase;
+                    }
+
+                    """);
                 break;
             case PropertiesKind.Object:
                 var nullable = model.Keyword.Contains("struct") ? string.Empty : "?";
-                w.Line("/// <summary>This object as a nested value (in <see cref=\"global::Braze.BrazeProperties\"/>, arrays or custom attributes); null gives a JSON null.</summary>");
-                w.Line($"public static implicit operator global::Braze.BrazeValue({model.TypeName}{nullable} value) => global::Braze.BrazeValue.From(value);");
-                w.Line();
+                w.Lines($$"""
+                    /// <summary>This object as a nested value (in <see cref="global::Braze.BrazeProperties"/>, arrays or custom attributes); null gives a JSON null.</summary>
+                    public static implicit operator global::Braze.BrazeValue({{model.TypeName}}{{nullable}} value) => global::Braze.BrazeValue.From(value);
+
+                    """);
                 break;
             case PropertiesKind.Context:
             case PropertiesKind.TriggerProperties:
                 var root = model.Kind == PropertiesKind.Context ? "context" : "api_trigger_properties";
-                w.Line($"/// <summary>Liquid references to these properties, for message bodies and User Update steps (<c>{{{{{root}.${{name}}}}}}</c>).</summary>");
+                w.Line("/// <summary>Liquid references to these properties, for message bodies and User Update steps (<c>{{" + root + ".${name}}}</c>).</summary>");
                 w.Open($"public {model.New("Liquid")}static class Liquid");
                 foreach (var m in model.Members)
                 {
-                    w.Line($"/// <summary><c>{{{{{root}.${{{m.WireName}}}}}}}</c></summary>");
-                    w.Line($"public const string {m.Name} = {Literal("{{" + root + ".${" + m.WireName + "}}}")};");
+                    var reference = "{{" + root + ".${" + m.WireName + "}}}";
+                    w.Line("/// <summary><c>" + reference + "</c></summary>");
+                    w.Line($"public const string {m.Name} = {Literal(reference)};");
                 }
 
                 w.Close();
                 w.Line();
                 break;
+            case PropertiesKind.UserAttributes:
+                throw new InvalidOperationException("A [BrazeUserAttributes] record is written by UserAttributesEmitter.");
             default:
-                break;
+                throw new InvalidOperationException($"Unhandled properties kind {model.Kind}");
         }
     }
 
@@ -158,14 +171,19 @@ internal static class PropertiesEmitter
 
     private static void OpenLoop(SourceWriter w, MemberModel m, string collection, string element)
     {
-        if (m.Shape == CollectionShape.Indexed)
+        switch (m.Shape)
         {
-            w.Open($"for (var i = 0; i < {collection}.Count; i++)");
-            w.Line($"var {element} = {collection}[i];");
-        }
-        else
-        {
-            w.Open($"foreach (var {element} in {collection})");
+            case CollectionShape.Indexed:
+                w.Open($"for (var i = 0; i < {collection}.Count; i++)");
+                w.Line($"var {element} = {collection}[i];");
+                break;
+            case CollectionShape.Array:
+            case CollectionShape.Enumerable:
+                w.Open($"foreach (var {element} in {collection})");
+                break;
+            case CollectionShape.None:
+            default:
+                throw new InvalidOperationException($"Unhandled collection shape {m.Shape} of the collection member {m.Name}");
         }
     }
 
@@ -221,6 +239,9 @@ internal static class PropertiesEmitter
 
                 w.Line($"((global::Braze.IBrazeProperties){v}).WriteTo(writer, context);");
                 break;
+            case ValueKind.Unsupported:
+            default:
+                throw new InvalidOperationException($"Unhandled value kind {m.Kind} of member {m.Name}");
         }
     }
 
@@ -230,32 +251,19 @@ internal static class PropertiesEmitter
         w.Open($"public {model.New("Validate")}void Validate(global::Braze.Generated.ValidationContext context, {Usage} usage)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
 
-        // Names are checked at compile time for the declared use; these are the ones another use could reject.
-        var purchaseReserved = model.Members.Where(m => NameRules.IsReserved(m.WireName, purchase: true)).ToList();
-        if (purchaseReserved.Count > 0 && model.Kind != PropertiesKind.Purchase)
-        {
-            w.Open($"if (usage == {Usage}.Purchase)");
-            foreach (var m in purchaseReserved)
-            {
-                CheckName(w, m);
-            }
+        // Names are checked at compile time for the declared use; the model flags the ones another use could reject.
+        CheckNames(w, model, "Purchase", purchase: true);
+        CheckNames(w, model, "NestedAttribute", purchase: false);
 
-            w.Close();
+        var needsNestedUsage = false;
+        var hasNested = false;
+        foreach (var m in model.Members)
+        {
+            needsNestedUsage |= m.Kind == ValueKind.Nested || m.IsDictionary;
+            hasNested |= m.IsCollection || m.IsDictionary || m.Kind == ValueKind.Nested;
         }
 
-        var nestedInvalid = model.Members.Where(m => m.WireName.IndexOf(' ') >= 0 || m.WireName.IndexOf('.') >= 0).ToList();
-        if (nestedInvalid.Count > 0)
-        {
-            w.Open($"if (usage == {Usage}.NestedAttribute)");
-            foreach (var m in nestedInvalid)
-            {
-                CheckName(w, m);
-            }
-
-            w.Close();
-        }
-
-        if (model.Members.Any(m => m.Kind == ValueKind.Nested || m.IsDictionary))
+        if (needsNestedUsage)
         {
             w.Line($"var nestedUsage = usage == {Usage}.NestedAttribute ? {Usage}.NestedAttribute : {Usage}.NestedProperty;");
         }
@@ -269,14 +277,8 @@ internal static class PropertiesEmitter
             }
 
             // The common scalar members are one call each: less generated source, which the driver has to parse.
-            if (!m.IsDictionary && !m.IsCollection && m.Kind is ValueKind.String or ValueKind.Float or ValueKind.DateTimeOffset)
+            if (!m.IsDictionary && !m.IsCollection && ScalarCheck(m.Kind) is { } check)
             {
-                var check = m.Kind switch
-                {
-                    ValueKind.String => "String",
-                    ValueKind.Float => "Number",
-                    _ => "Time",
-                };
                 var cast = m.Kind == ValueKind.Float ? "(double?)" : string.Empty;
                 w.Line($"{Validation}.{check}(context, {Literal(m.WireName)}, {cast}this.{m.Name});");
                 continue;
@@ -353,20 +355,60 @@ internal static class PropertiesEmitter
             w.Close();
         }
 
-        var hasNested = model.Members.Any(m => m.IsCollection || m.IsDictionary || m.Kind == ValueKind.Nested) ? "true" : "false";
-        w.Line($"{Validation}.Shape(context, this, usage, {model.Members.Count.ToString(CultureInfo.InvariantCulture)}, {hasNested});");
+        w.Line($"{Validation}.Shape(context, this, usage, {model.Members.Count.ToString(CultureInfo.InvariantCulture)}, {(hasNested ? "true" : "false")});");
         w.Close();
     }
 
-    private static void CheckName(SourceWriter w, MemberModel m)
+    /// <summary>
+    /// Checks, when the object is used as <paramref name="usage"/>, the names the model flags (reserved in purchases,
+    /// or invalid as nested attribute keys).
+    /// </summary>
+    private static void CheckNames(SourceWriter w, PropertiesModel model, string usage, bool purchase)
     {
-        w.Line($"context.Push({Literal(m.WireName)});");
-        w.Line($"{Rules}.PropertyName(context, {Literal(m.WireName)}, usage);");
-        w.Line("context.Pop();");
+        var open = false;
+        foreach (var m in model.Members)
+        {
+            if (!(purchase ? m.IsReservedInPurchase : m.IsInvalidNestedKey))
+            {
+                continue;
+            }
+
+            if (!open)
+            {
+                w.Open($"if (usage == {Usage}.{usage})");
+                open = true;
+            }
+
+            w.Line($"context.Push({Literal(m.WireName)});");
+            w.Line($"{Rules}.PropertyName(context, {Literal(m.WireName)}, usage);");
+            w.Line("context.Pop();");
+        }
+
+        if (open)
+        {
+            w.Close();
+        }
     }
 
-    private static bool NeedsValueCheck(MemberModel m)
-        => m.Kind is ValueKind.String or ValueKind.Float or ValueKind.DateTimeOffset or ValueKind.DateTime or ValueKind.DateOnly or ValueKind.Enum or ValueKind.Uri or ValueKind.Nested;
+    /// <summary>Whether values of the member's kind have a run-time rule (numbers other than floats, booleans and Guids cannot break one).</summary>
+    private static bool NeedsValueCheck(MemberModel m) => m.Kind switch
+    {
+        ValueKind.String or ValueKind.Float or ValueKind.DateTimeOffset or ValueKind.DateTime or ValueKind.DateOnly
+            or ValueKind.Enum or ValueKind.Uri or ValueKind.Nested => true,
+        ValueKind.Boolean or ValueKind.Integer or ValueKind.Decimal or ValueKind.Guid => false,
+        _ => throw new InvalidOperationException($"Unhandled value kind {m.Kind} of member {m.Name}"),
+    };
+
+    /// <summary>The one-call <c>PropertiesValidation</c> check of a plain member of <paramref name="kind"/>, or null when it takes a block.</summary>
+    private static string? ScalarCheck(ValueKind kind) => kind switch
+    {
+        ValueKind.String => "String",
+        ValueKind.Float => "Number",
+        ValueKind.DateTimeOffset => "Time",
+        ValueKind.DateTime or ValueKind.DateOnly or ValueKind.Enum or ValueKind.Uri or ValueKind.Nested
+            or ValueKind.Boolean or ValueKind.Integer or ValueKind.Decimal or ValueKind.Guid => null,
+        _ => throw new InvalidOperationException($"Unhandled value kind {kind}"),
+    };
 
     private static void CheckValue(SourceWriter w, MemberModel m, string v, bool inArray)
     {
@@ -413,6 +455,9 @@ internal static class PropertiesEmitter
             case ValueKind.Nested:
                 w.Line($"((global::Braze.IBrazeProperties){v}).Validate(context, nestedUsage);");
                 break;
+            default:
+                // Only kinds that NeedsValueCheck gets here; anything else is a half-added kind.
+                throw new InvalidOperationException($"Unhandled value kind {m.Kind} of member {m.Name}");
         }
 
         if (inArray && !m.IsValueType)

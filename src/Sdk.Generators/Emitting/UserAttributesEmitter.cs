@@ -1,4 +1,5 @@
-using Braze.Generators.Models;
+using System;
+using Braze.Generators.Model;
 
 namespace Braze.Generators.Emitting;
 
@@ -13,19 +14,23 @@ internal static class UserAttributesEmitter
     {
         var w = new SourceWriter();
         w.OpenType(model);
-        w.Line("/// <summary>Changes to the profile of <paramref name=\"user\"/>; pass the builder to <c>TrackAsync</c>.</summary>");
-        w.Line($"public {model.New("Update")}static UpdateBuilder Update(global::Braze.UserId user) => new UpdateBuilder(new global::Braze.AttributesUpdate(user));");
-        w.Line();
-        w.Line("/// <summary>The same builder for a Canvas User Update step: no identifier, values may be Liquid; render it with <c>ToJson()</c>.</summary>");
-        w.Line($"public {model.New("UserUpdateStep")}static UpdateBuilder UserUpdateStep() => new UpdateBuilder(global::Braze.AttributesUpdate.ForUserUpdateStep());");
-        w.Line();
-        w.Line($"/// <summary>Typed changes to the custom attributes of <see cref=\"{model.TypeName}\"/>, and the standard fields.</summary>");
-        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Braze.Sdk.Generators\", \"1.0.0\")]");
+        w.Lines($$"""
+            /// <summary>Changes to the profile of <paramref name="user"/>; pass the builder to <c>TrackAsync</c>.</summary>
+            public {{model.New("Update")}}static UpdateBuilder Update(global::Braze.UserId user) => new UpdateBuilder(new global::Braze.AttributesUpdate(user));
+
+            /// <summary>The same builder for a Canvas User Update step: no identifier, values may be Liquid; render it with <c>ToJson()</c>.</summary>
+            public {{model.New("UserUpdateStep")}}static UpdateBuilder UserUpdateStep() => new UpdateBuilder(global::Braze.AttributesUpdate.ForUserUpdateStep());
+
+            /// <summary>Typed changes to the custom attributes of <see cref="{{model.TypeName}}"/>, and the standard fields.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("Braze.Sdk.Generators", "1.0.0")]
+            """);
         w.Open($"public {model.New("UpdateBuilder")}sealed class UpdateBuilder : global::Braze.UserUpdateBuilder<UpdateBuilder>");
-        w.Line("internal UpdateBuilder(global::Braze.AttributesUpdate attributes)");
-        w.Line("    : base(attributes)");
-        w.Open("");
-        w.Close();
+        w.Lines("""
+            internal UpdateBuilder(global::Braze.AttributesUpdate attributes)
+                : base(attributes)
+            {
+            }
+            """);
         foreach (var m in model.Members)
         {
             EmitMember(w, m);
@@ -52,23 +57,28 @@ internal static class UserAttributesEmitter
             var item = m.TypeName;
             if (m.Kind == ValueKind.Nested)
             {
-                w.Line($"/// <summary>Replaces the array of objects {doc}.</summary>");
-                w.Line($"public UpdateBuilder Set{m.Name}(global::System.Collections.Generic.IEnumerable<{item}> values) => Do(a => a.SetObjects({key}, global::System.Linq.Enumerable.Cast<global::Braze.IBrazeProperties>(values)));");
-                w.Line($"/// <summary>Appends objects to {doc} (<c>$add</c>).</summary>");
-                w.Line($"public UpdateBuilder Add{m.Name}(params {item}[] values) => Do(a => a.AddObjects({key}, global::System.Linq.Enumerable.Cast<global::Braze.IBrazeProperties>(values)));");
-                w.Line($"/// <summary>Merges <paramref name=\"newObject\"/> into the objects of {doc} whose <paramref name=\"identifierKey\"/> equals <paramref name=\"identifierValue\"/> (<c>$update</c>; call <c>MergeObjects()</c>).</summary>");
-                w.Line($"public UpdateBuilder Update{m.Name}Where(string identifierKey, global::Braze.BrazeValue identifierValue, global::Braze.IBrazeProperties newObject) => Do(a => a.UpdateObjects({key}, identifierKey, identifierValue, newObject));");
-                w.Line($"/// <summary>Removes the objects of {doc} whose <paramref name=\"identifierKey\"/> equals <paramref name=\"identifierValue\"/> (<c>$remove</c>).</summary>");
-                w.Line($"public UpdateBuilder Remove{m.Name}Where(string identifierKey, global::Braze.BrazeValue identifierValue) => Do(a => a.RemoveObjects({key}, identifierKey, identifierValue));");
+                w.Lines($$"""
+                    /// <summary>Replaces the array of objects {{doc}}.</summary>
+                    public UpdateBuilder Set{{m.Name}}(global::System.Collections.Generic.IEnumerable<{{item}}> values) => Do(a => a.SetObjects({{key}}, global::System.Linq.Enumerable.Cast<global::Braze.IBrazeProperties>(values)));
+                    /// <summary>Appends objects to {{doc}} (<c>$add</c>).</summary>
+                    public UpdateBuilder Add{{m.Name}}(params {{item}}[] values) => Do(a => a.AddObjects({{key}}, global::System.Linq.Enumerable.Cast<global::Braze.IBrazeProperties>(values)));
+                    /// <summary>Merges <paramref name="newObject"/> into the objects of {{doc}} whose <paramref name="identifierKey"/> equals <paramref name="identifierValue"/> (<c>$update</c>; call <c>MergeObjects()</c>).</summary>
+                    public UpdateBuilder Update{{m.Name}}Where(string identifierKey, global::Braze.BrazeValue identifierValue, global::Braze.IBrazeProperties newObject) => Do(a => a.UpdateObjects({{key}}, identifierKey, identifierValue, newObject));
+                    /// <summary>Removes the objects of {{doc}} whose <paramref name="identifierKey"/> equals <paramref name="identifierValue"/> (<c>$remove</c>).</summary>
+                    public UpdateBuilder Remove{{m.Name}}Where(string identifierKey, global::Braze.BrazeValue identifierValue) => Do(a => a.RemoveObjects({{key}}, identifierKey, identifierValue));
+                    """);
             }
             else
             {
-                w.Line($"/// <summary>Replaces the array {doc}.</summary>");
-                w.Line($"public UpdateBuilder Set{m.Name}(global::System.Collections.Generic.IEnumerable<{item}> values) => Do(a => a.Set({key}, global::Braze.BrazeValue.Array(global::System.Linq.Enumerable.Select(values, v => {Value(m, "v")}))));");
-                w.Line($"/// <summary>Adds values to the array {doc} (<c>add</c>).</summary>");
-                w.Line($"public UpdateBuilder Add{m.Name}(params {item}[] values) => Do(a => a.AddToArray({key}, global::System.Linq.Enumerable.Select(values, v => {Value(m, "v")})));");
-                w.Line($"/// <summary>Removes values from the array {doc} (<c>remove</c>).</summary>");
-                w.Line($"public UpdateBuilder Remove{m.Name}(params {item}[] values) => Do(a => a.RemoveFromArray({key}, global::System.Linq.Enumerable.Select(values, v => {Value(m, "v")})));");
+                var value = Value(m, "v");
+                w.Lines($$"""
+                    /// <summary>Replaces the array {{doc}}.</summary>
+                    public UpdateBuilder Set{{m.Name}}(global::System.Collections.Generic.IEnumerable<{{item}}> values) => Do(a => a.Set({{key}}, global::Braze.BrazeValue.Array(global::System.Linq.Enumerable.Select(values, v => {{value}}))));
+                    /// <summary>Adds values to the array {{doc}} (<c>add</c>).</summary>
+                    public UpdateBuilder Add{{m.Name}}(params {{item}}[] values) => Do(a => a.AddToArray({{key}}, global::System.Linq.Enumerable.Select(values, v => {{value}})));
+                    /// <summary>Removes values from the array {{doc}} (<c>remove</c>).</summary>
+                    public UpdateBuilder Remove{{m.Name}}(params {{item}}[] values) => Do(a => a.RemoveFromArray({{key}}, global::System.Linq.Enumerable.Select(values, v => {{value}})));
+                    """);
             }
         }
         else if (m.Kind == ValueKind.Nested)
@@ -88,10 +98,12 @@ internal static class UserAttributesEmitter
 
             if (m.Kind == ValueKind.Integer)
             {
-                w.Line($"/// <summary>Increments {doc} by <paramref name=\"by\"/> (negative decrements).</summary>");
-                w.Line($"public UpdateBuilder Increment{m.Name}(long by = 1) => Do(a => a.Increment({key}, by));");
-                w.Line($"/// <summary>Increments {doc} by a Liquid expression (Canvas User Update step only).</summary>");
-                w.Line($"public UpdateBuilder Increment{m.Name}Liquid(string liquid) => Do(a => a.Increment({key}, global::Braze.BrazeValue.Liquid(liquid)));");
+                w.Lines($$"""
+                    /// <summary>Increments {{doc}} by <paramref name="by"/> (negative decrements).</summary>
+                    public UpdateBuilder Increment{{m.Name}}(long by = 1) => Do(a => a.Increment({{key}}, by));
+                    /// <summary>Increments {{doc}} by a Liquid expression (Canvas User Update step only).</summary>
+                    public UpdateBuilder Increment{{m.Name}}Liquid(string liquid) => Do(a => a.Increment({{key}}, global::Braze.BrazeValue.Liquid(liquid)));
+                    """);
             }
         }
 
@@ -107,6 +119,8 @@ internal static class UserAttributesEmitter
         ValueKind.Uri => $"global::Braze.BrazeValue.From({v}.OriginalString)",
         ValueKind.Integer => $"global::Braze.BrazeValue.From((long){v})",
         ValueKind.Float => $"global::Braze.BrazeValue.From((double){v})",
-        _ => $"global::Braze.BrazeValue.From({v})",
+        ValueKind.String or ValueKind.Boolean or ValueKind.Decimal or ValueKind.DateTimeOffset or ValueKind.DateTime or ValueKind.DateOnly
+            or ValueKind.Nested => $"global::Braze.BrazeValue.From({v})",
+        _ => throw new InvalidOperationException($"Unhandled value kind {m.Kind} of member {m.Name}"),
     };
 }

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Braze.Generators.Diagnostics;
-using Braze.Generators.Models;
+using Braze.Generators.Model;
+using Braze.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,36 +10,77 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Braze.Generators.Parsing;
 
 /// <summary>
-/// Turns an annotated type into an equatable <see cref="PropertiesModel"/>, or null when the input is invalid (the
-/// analyzer reports why; the generator emits nothing for it).
+/// Reads an annotated type once (<see cref="Read"/>), and turns a type the checker found valid into an equatable
+/// <see cref="PropertiesModel"/> (<see cref="ToModel"/>), with every rule decision the emitters need made here.
 /// </summary>
 internal static class PropertiesParser
 {
     /// <summary>Members the generated code declares; a base type's accessible member of the same name needs <c>new</c>.</summary>
-    private static readonly string[] GeneratedNames = ["WriteTo", "Validate", "EventName", "ToEvent", "ToUserUpdateStepEvent", "ToPurchase", "Liquid", "Update", "UserUpdateStep", "UpdateBuilder"];
+    private static readonly string[] GeneratedNames = ["WriteTo", "Validate", "EventName", "ToEvent", "ToUserUpdateStepEvent", "ToPurchase", "ToUserUpdateStepPurchase", "Liquid", "Update", "UserUpdateStep", "UpdateBuilder"];
 
-    public static PropertiesModel? Parse(GeneratorAttributeSyntaxContext context, PropertiesKind kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the declaration of <paramref name="type"/> marked with <paramref name="marker"/>, and its sent members
+    /// (each classified and named once) when the declaration is one the generator can write.
+    /// </summary>
+    public static ParsedType Read(INamedTypeSymbol type, AttributeData marker, PropertiesKind kind, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+        INamedTypeSymbol? generic = null;
+        for (var t = type; t is not null && generic is null; t = t.ContainingType)
         {
-            return null;
+            if (t.TypeParameters.Length > 0)
+            {
+                generic = t;
+            }
         }
 
-        // The analyzer reports exactly these problems; any error means no code (it would not compile or not be valid).
-        var marker = context.Attributes[0];
-        var problems = new List<Problem>();
-        var members = PayloadChecker.Walk(type, marker, kind, problems, cancellationToken);
-        if (problems.Any(p => p.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+        var markers = 0;
+        foreach (var attribute in type.GetAttributes())
         {
-            return null;
+            if (Markers.KindOf(attribute.AttributeClass) is not null)
+            {
+                markers++;
+            }
         }
 
-        var eventName = kind == PropertiesKind.Event ? marker.ConstructorArguments[0].Value as string : null;
+        var eventName = kind == PropertiesKind.Event && marker.ConstructorArguments.Length == 1 ? marker.ConstructorArguments[0].Value as string : null;
         var policy = TypeClassifier.NamingPolicy(marker, type.ContainingAssembly);
-        var models = new List<MemberModel>(members.Count);
-        foreach (var (property, c, wire) in members)
+        var parsed = new ParsedType(type, marker, kind, IsPartial(type, cancellationToken), generic, markers, eventName, policy);
+        if (!parsed.IsSupportedDeclaration)
         {
-            var enumValues = c.Kind == ValueKind.Enum ? EnumValues(c.ValueType, policy) : Enumerable.Empty<EnumValue>();
+            // Nothing is generated for it; its members (a generic one's are type parameters) would only add noise.
+            return parsed;
+        }
+
+        var isUser = kind == PropertiesKind.UserAttributes;
+        foreach (var member in TypeClassifier.Members(type))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var wire = TypeClassifier.WireName(member, policy);
+            parsed.Members.Add(new ParsedMember(
+                member.Property,
+                TypeClassifier.Classify(member.Property.Type),
+                wire,
+                isUser ? StandardFields.KindOf(wire) : StandardFieldKind.None));
+        }
+
+        return parsed;
+    }
+
+    /// <summary>The model of a type <see cref="Read"/> read and the checker found without errors.</summary>
+    public static PropertiesModel ToModel(ParsedType parsed)
+    {
+        var type = parsed.Type;
+        var models = new List<MemberModel>(parsed.Members.Count);
+        foreach (var member in parsed.Members)
+        {
+            if (member.StandardField != StandardFieldKind.None)
+            {
+                // A standard profile field of its setter's type: the builder's typed standard method serves it (any
+                // other standard or identifier name is an error, so the type never gets here).
+                continue;
+            }
+
+            var (property, c, wire) = (member.Property, member.Classification, member.WireName);
             models.Add(new MemberModel(
                 property.Name,
                 wire,
@@ -50,8 +91,10 @@ internal static class PropertiesParser
                 c.IsNullable,
                 c.ValueType.IsValueType,
                 SymbolNames.FullyQualified(c.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
-                EquatableArray.From(enumValues),
-                c.IsDictionary && !c.ValueType.IsValueType && c.ValueType.NullableAnnotation == NullableAnnotation.Annotated));
+                c.Kind == ValueKind.Enum ? EquatableArray.From(EnumValues(c.ValueType, parsed.NamingPolicy)) : default,
+                c.IsDictionary && !c.ValueType.IsValueType && c.ValueType.NullableAnnotation == NullableAnnotation.Annotated,
+                PropertyNames.IsReserved(wire, purchase: true),
+                PropertyNames.HasInvalidNestedCharacter(wire)));
         }
 
         var parents = new List<ContainingType>();
@@ -66,8 +109,8 @@ internal static class PropertiesParser
             Keyword(type),
             SymbolNames.FullyQualified(type),
             EquatableArray.From(parents),
-            kind,
-            eventName,
+            parsed.Kind,
+            parsed.EventName,
             EquatableArray.From(models),
             EquatableArray.From(HiddenNames(type).Distinct()));
     }
@@ -80,7 +123,7 @@ internal static class PropertiesParser
             // A marked base type gets its members from this generator: they are not in the compilation yet.
             foreach (var a in t.GetAttributes())
             {
-                if (PayloadChecker.KindOf(a.AttributeClass) is { } baseKind)
+                if (Markers.KindOf(a.AttributeClass) is { } baseKind)
                 {
                     foreach (var name in GeneratedFor(baseKind))
                     {
@@ -102,14 +145,15 @@ internal static class PropertiesParser
     private static string[] GeneratedFor(PropertiesKind kind) => kind switch
     {
         PropertiesKind.Event => ["WriteTo", "Validate", "EventName", "ToEvent", "ToUserUpdateStepEvent"],
-        PropertiesKind.Purchase => ["WriteTo", "Validate", "ToPurchase"],
+        PropertiesKind.Purchase => ["WriteTo", "Validate", "ToPurchase", "ToUserUpdateStepPurchase"],
         PropertiesKind.Context or PropertiesKind.TriggerProperties => ["WriteTo", "Validate", "Liquid"],
+        PropertiesKind.Object => ["WriteTo", "Validate"],
         PropertiesKind.UserAttributes => ["Update", "UserUpdateStep", "UpdateBuilder"],
-        _ => ["WriteTo", "Validate"],
+        _ => throw new System.InvalidOperationException($"Unhandled properties kind {kind}"),
     };
 
     /// <summary>The enum's values with their wire names, one per distinct value (aliases of a value share its first name).</summary>
-    private static IEnumerable<EnumValue> EnumValues(ITypeSymbol enumType, int policy)
+    private static IEnumerable<EnumValue> EnumValues(ITypeSymbol enumType, BrazeNamingPolicy policy)
     {
         var seen = new HashSet<object?>();
         foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
@@ -122,7 +166,7 @@ internal static class PropertiesParser
     }
 
     /// <summary>Enum members are sent as strings: <c>[BrazeProperty]</c> on the member, else the naming policy.</summary>
-    private static string EnumWireName(IFieldSymbol field, int policy)
+    private static string EnumWireName(IFieldSymbol field, BrazeNamingPolicy policy)
     {
         foreach (var a in field.GetAttributes())
         {
@@ -132,7 +176,7 @@ internal static class PropertiesParser
             }
         }
 
-        return NameConverter.Convert(field.Name, policy);
+        return NamingPolicyConverter.Convert(field.Name, policy);
     }
 
     private static CollectionShape Shape(ITypeSymbol type, bool collection)
@@ -163,7 +207,7 @@ internal static class PropertiesParser
         return indexed ? CollectionShape.Indexed : CollectionShape.Enumerable;
     }
 
-    public static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         for (var t = type; t is not null; t = t.ContainingType)
         {

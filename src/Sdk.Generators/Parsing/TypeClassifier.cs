@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
-using Braze.Generators.Models;
+using Braze.Generators.Model;
 using Microsoft.CodeAnalysis;
 
 namespace Braze.Generators.Parsing;
@@ -180,7 +180,7 @@ internal static class TypeClassifier
     }
 
     public static bool IsMarked(ITypeSymbol type)
-        => type.GetAttributes().Any(a => Diagnostics.PayloadChecker.KindOf(a.AttributeClass) is not null);
+        => type.GetAttributes().Any(a => Markers.KindOf(a.AttributeClass) is not null);
 
     /// <summary>
     /// The public instance properties that are sent: inherited ones first (from the farthest base type), then the
@@ -240,8 +240,8 @@ internal static class TypeClassifier
     }
 
     /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
-    public static string WireName(SentMember member, int policy)
-        => member.TryGetString("BrazePropertyAttribute", out var name) ? name : NameConverter.Convert(member.Property.Name, policy);
+    public static string WireName(SentMember member, BrazeNamingPolicy policy)
+        => member.TryGetString("BrazePropertyAttribute", out var name) ? name : NamingPolicyConverter.Convert(member.Property.Name, policy);
 
     /// <summary>
     /// The attributes on the positional parameters of a record, by name, read once per record: the parameters of its
@@ -265,16 +265,16 @@ internal static class TypeClassifier
     }
 
     /// <summary>
-    /// The naming policy (0 snake_case, 1 camelCase, 2 as declared): the marker's <c>NamingPolicy</c> when set, else
-    /// the assembly's <c>[assembly: BrazeNamingPolicy(...)]</c>, else snake_case.
+    /// The naming policy: the marker's <c>NamingPolicy</c> when set, else the assembly's
+    /// <c>[assembly: BrazeNamingPolicy(...)]</c>, else snake_case.
     /// </summary>
-    public static int NamingPolicy(AttributeData marker, IAssemblySymbol? assembly)
+    public static BrazeNamingPolicy NamingPolicy(AttributeData marker, IAssemblySymbol? assembly)
     {
         foreach (var arg in marker.NamedArguments)
         {
             if (arg.Key == "NamingPolicy" && arg.Value.Value is int value)
             {
-                return value;
+                return (BrazeNamingPolicy)value;
             }
         }
 
@@ -282,7 +282,7 @@ internal static class TypeClassifier
     }
 
     /// <summary>The policy of <c>[assembly: BrazeNamingPolicy(...)]</c>, or snake_case.</summary>
-    public static int AssemblyNamingPolicy(IAssemblySymbol? assembly)
+    private static BrazeNamingPolicy AssemblyNamingPolicy(IAssemblySymbol? assembly)
     {
         if (assembly is not null)
         {
@@ -290,51 +290,11 @@ internal static class TypeClassifier
             {
                 if (SymbolNames.IsBraze(a.AttributeClass, "BrazeNamingPolicyAttribute") && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int value)
                 {
-                    return value;
+                    return (BrazeNamingPolicy)value;
                 }
             }
         }
 
-        return 0;
-    }
-}
-
-/// <summary>Converts member names with the naming policies of <c>BrazeNamingPolicy</c>.</summary>
-internal static class NameConverter
-{
-    public static string Convert(string name, int policy)
-    {
-        if (policy == 2 || name.Length == 0)
-        {
-            return name;
-        }
-
-        if (policy == 1)
-        {
-            return char.ToLowerInvariant(name[0]) + name.Substring(1);
-        }
-
-        var sb = new System.Text.StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                var previousLower = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                var nextLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if (i > 0 && (previousLower || (nextLower && char.IsUpper(name[i - 1]))) && sb[sb.Length - 1] != '_')
-                {
-                    sb.Append('_');
-                }
-
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
+        return BrazeNamingPolicy.SnakeCase;
     }
 }

@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Braze.Generators.Models;
+namespace Braze.Generators.Model;
 
 /// <summary>An immutable array with value equality, so pipeline models compare by content and cache.</summary>
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>

@@ -1,11 +1,15 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using Braze.Generators.Models;
+using Braze.Generators.Checking;
+using Braze.Generators.Model;
+using Braze.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
+// The analyzer's public name is kept (tests refer to Braze.Generators.Diagnostics.BrazeAnalyzer); it lives with the
+// generator in Pipeline/ as the other entry point.
 namespace Braze.Generators.Diagnostics;
 
 /// <summary>Reports every Braze rule that can be checked at compile time on annotated payload types.</summary>
@@ -33,7 +37,7 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         PropertiesKind kind = default;
         foreach (var attribute in type.GetAttributes())
         {
-            if (PayloadChecker.KindOf(attribute.AttributeClass) is { } k)
+            if (Markers.KindOf(attribute.AttributeClass) is { } k)
             {
                 marker = attribute;
                 kind = k;
@@ -47,7 +51,7 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         }
 
         var problems = new List<Problem>();
-        PayloadChecker.Walk(type, marker, kind, problems, context.CancellationToken);
+        PayloadChecker.Check(PropertiesParser.Read(type, marker, kind, context.CancellationToken), problems, context.CancellationToken);
         var typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
         foreach (var problem in problems)
         {

@@ -1,9 +1,13 @@
+using Braze.Shared;
 using Microsoft.CodeAnalysis;
 
-namespace Braze.Generators.Tests;
+namespace Braze.Generators.Tests.Checking;
 
+/// <summary>Every rule the analyzer reports (BRZ0001 to BRZ0012): where, with which message, and from the shared rule tables.</summary>
 public class DiagnosticTests
 {
+    private const string Usings = "using System; using System.Collections.Generic; using Braze;\n";
+
     private static async Task<Diagnostic> Single(string source, string id)
     {
         var diagnostics = await GeneratorHarness.AnalyzeAsync("using System; using System.Collections.Generic; using Braze;\n" + source);
@@ -120,5 +124,66 @@ public class DiagnosticTests
             );
             """);
         Assert.DoesNotContain(suppressed, x => x.Id == "BRZ0009" && !x.IsSuppressed);
+    }
+
+    [Fact]
+    public async Task BRZ0010_standard_field_with_another_type_and_BRZ0011_identifier()
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync("""
+            using System; using Braze;
+            [BrazeUserAttributes] public partial record Profile(int Country, string FirstName, DateOnly? Dob, string ExternalId, int Points);
+            """);
+        Assert.Equal(["BRZ0010", "BRZ0011"], diagnostics.Select(d => d.Id).Order());
+        var standard = diagnostics.Single(d => d.Id == "BRZ0010");
+        Assert.Equal("Country", standard.Location.SourceTree!.GetText().ToString(standard.Location.SourceSpan));
+        Assert.Equal("Member 'Country' becomes 'country', Braze's standard profile field, but has type 'int' (the field takes string)", standard.GetMessage());
+        var identifier = diagnostics.Single(d => d.Id == "BRZ0011");
+        Assert.Equal("ExternalId", identifier.Location.SourceTree!.GetText().ToString(identifier.Location.SourceSpan));
+        Assert.Contains("'external_id'", identifier.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("external_id")]
+    [InlineData("user_alias")]
+    [InlineData("braze_id")]
+    [InlineData("alias_name")]
+    [InlineData("alias_label")]
+    [InlineData("push_tokens")]
+    [InlineData("push_token_import")]
+    [InlineData("_update_existing_only")]
+    [InlineData("_merge_objects")]
+    public async Task BRZ0011_every_field_that_is_not_an_attribute(string wire)
+    {
+        var d = await Single($$"""[BrazeUserAttributes] public partial record Profile([property: BrazeProperty("{{wire}}")] string Value);""", "BRZ0011");
+        Assert.Equal("Value", Located(d));
+        Assert.Contains($"'{wire}'", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reserved_names_are_the_shared_tables()
+    {
+        // The analyzer compiles the same src/Shared tables as the runtime (whose copy the tests can see).
+        foreach (var name in PropertyNames.ReservedInPurchase)
+        {
+            var purchase = await Single($$"""[BrazePurchase] public partial record Bought([property: BrazeProperty("{{name}}")] string Value);""", "BRZ0004");
+            Assert.Contains($"'{name}' is reserved in purchase", purchase.GetMessage(), StringComparison.Ordinal);
+            var analyzed = await GeneratorHarness.AnalyzeAsync($$"""using Braze; [BrazeEvent("e")] public partial record Happened([property: BrazeProperty("{{name}}")] string Value);""");
+            Assert.Equal(PropertyNames.IsReserved(name, purchase: false), analyzed.Any(d => d.Id == "BRZ0004"));
+        }
+    }
+
+    [Theory]
+    [InlineData("""[BrazeEvent("e")] public partial record Box<T>(string Name);""", "Box", "it is generic")]
+    [InlineData("""public partial class Outer<T> { [BrazeObject] public partial record Inner(string Name); }""", "Inner", "its containing type 'Outer' is generic")]
+    [InlineData("""[BrazeObject] public static partial class Tools { }""", "Tools", "it is static")]
+    [InlineData("""[BrazeEvent("e"), BrazeContext] public partial record Both(string Name);""", "Both", "it has more than one Braze marker attribute")]
+    public async Task BRZ0012_declarations_the_generator_cannot_write(string source, string type, string reason)
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(Usings + source);
+        var d = Assert.Single(diagnostics, x => x.Id == "BRZ0012");
+        Assert.Equal(type, Located(d));
+        Assert.Equal($"'{type}' cannot be a Braze payload type: {reason}", d.GetMessage());
+        Assert.EndsWith("docs/diagnostics/BRZ0012.md", d.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+        Assert.Empty(GeneratorHarness.Run(Usings + source).Result.Results.Single().GeneratedSources);
     }
 }

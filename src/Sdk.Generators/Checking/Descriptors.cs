@@ -1,6 +1,8 @@
+using System.Globalization;
+using Braze.Shared;
 using Microsoft.CodeAnalysis;
 
-namespace Braze.Generators.Diagnostics;
+namespace Braze.Generators.Checking;
 
 /// <summary>The one catalog of Braze diagnostics. Each has a page at <c>docs/diagnostics/BRZxxxx.md</c>.</summary>
 internal static class Descriptors
@@ -8,29 +10,33 @@ internal static class Descriptors
     private const string Category = "Braze";
     private const string HelpRoot = "https://github.com/braze-dotnet/braze-sdk/blob/main/docs/diagnostics/";
 
+    // The limits and reserved names in the texts come from the shared tables, so a text never states another rule.
+    private static readonly string MaxLength = BrazeLimits.MaxStringLength.ToString(CultureInfo.InvariantCulture);
+    private static readonly string MaxProperties = BrazeLimits.MaxPropertiesPerObject.ToString(CultureInfo.InvariantCulture);
+
     public static readonly DiagnosticDescriptor NotPartial = Create("BRZ0001", "Braze payload type must be partial",
         "'{0}' is marked [{1}] but is not partial (and every containing type must be partial too), so no code can be generated for it",
         "The source generator adds the payload writer to the type, which needs a partial declaration.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor EventName = Create("BRZ0002", "Invalid Braze event name",
-        "The event name of '{0}' is {1}; Braze requires a non-empty name of at most 255 characters",
-        "Braze rejects events without a name; names longer than 255 characters are not accepted.", DiagnosticSeverity.Error);
+        "The event name of '{0}' is {1}; Braze requires a non-empty name of at most " + MaxLength + " characters",
+        "Braze rejects events without a name; names longer than " + MaxLength + " characters are not accepted.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor PropertyName = Create("BRZ0003", "Invalid Braze property name",
         "Property name '{0}' of '{1}' is invalid: {2}",
-        "Braze property names are non-empty, at most 255 characters and do not start with '$'; nested object keys also have no space or '.'.", DiagnosticSeverity.Error);
+        "Braze property names are non-empty, at most " + MaxLength + " characters and do not start with '$'; nested object keys also have no space or '.'.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor ReservedName = Create("BRZ0004", "Reserved Braze property name",
         "Property name '{0}' is reserved in {1} properties; Braze answers \"Invalid 'properties' field\"",
-        "Custom event properties cannot use 'time' or 'event_name'; purchase properties also cannot use 'product_id', 'quantity', 'price' or 'currency'.", DiagnosticSeverity.Error);
+        "Custom event properties cannot use " + Quoted(PropertyNames.ReservedInEvent) + "; purchase properties cannot use " + Quoted(PropertyNames.ReservedInPurchase) + ".", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DuplicateName = Create("BRZ0005", "Duplicate Braze property name",
         "Members '{0}' and '{1}' both become the property '{2}'",
         "Two members map to the same wire name after the naming policy or [BrazeProperty]; one would overwrite the other.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor TooManyProperties = Create("BRZ0006", "Too many Braze properties",
-        "'{0}' has {1} properties; Braze captures at most 256 per event or purchase",
-        "Braze keeps only the first 256 properties of an event or purchase; the SDK treats more as an error.", DiagnosticSeverity.Error);
+        "'{0}' has {1} properties; Braze captures at most " + MaxProperties + " per event or purchase",
+        "Braze keeps only the first " + MaxProperties + " properties of an event or purchase; the SDK treats more as an error.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor UnsupportedType = Create("BRZ0007", "Unsupported Braze property type",
         "Member '{0}' has type '{1}', which cannot be sent to Braze; use a string, number, bool, time, enum, Guid, Uri, a collection of those or a [BrazeObject] record",
@@ -55,6 +61,18 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnsupportedDeclaration = Create("BRZ0012", "Braze payload type cannot be generated",
         "'{0}' cannot be a Braze payload type: {1}",
         "The generator writes one non-generic partial declaration per payload type. Generic types (or types nested in generic types), static classes and types with more than one Braze marker attribute are not supported.", DiagnosticSeverity.Error);
+
+    /// <summary><c>'a', 'b' or 'c'</c>.</summary>
+    private static string Quoted(string[] names)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < names.Length; i++)
+        {
+            text.Append(i == 0 ? string.Empty : i == names.Length - 1 ? " or " : ", ").Append('\'').Append(names[i]).Append('\'');
+        }
+
+        return text.ToString();
+    }
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity)
         => new(id, title, message, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpRoot + id + ".md");
