@@ -23,6 +23,9 @@ public static partial class BrazePayloadValidator
             var kind = StandardFields.KindOf(property.Name);
             switch (kind)
             {
+                case StandardFieldKind.Identifier when property.Name is "alias_name" or "alias_label":
+                    StandardAttributes.AliasPartAlone(context, property.Name);
+                    break;
                 case StandardFieldKind.Identifier:
                     break; // checked by Identifiers
                 case StandardFieldKind.ControlFlag:

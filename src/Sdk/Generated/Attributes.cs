@@ -1,18 +1,5 @@
 namespace Braze;
 
-/// <summary>How member names become Braze property names.</summary>
-public enum BrazeNamingPolicy
-{
-    /// <summary><c>ReleasedAt</c> becomes <c>released_at</c> (default).</summary>
-    SnakeCase = 0,
-
-    /// <summary><c>ReleasedAt</c> becomes <c>releasedAt</c>.</summary>
-    CamelCase = 1,
-
-    /// <summary>Names are used as declared.</summary>
-    AsDeclared = 2,
-}
-
 /// <summary>Base of the attributes that make the source generator write a record's properties.</summary>
 public abstract class BrazePropertiesAttribute : Attribute
 {

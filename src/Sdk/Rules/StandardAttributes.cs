@@ -55,6 +55,16 @@ internal static class StandardAttributes
         return false;
     }
 
+    /// <summary>
+    /// Reports <c>alias_name</c> or <c>alias_label</c> at the top of an attributes object: they are the parts of a
+    /// user alias (profile fields Braze sets through <c>user_alias</c>), not attributes of their own.
+    /// </summary>
+    public static void AliasPartAlone(ValidationContext context, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.NotAllowed, $"{name} is part of a user alias, not an attribute; identify the user with user_alias {{alias_name, alias_label}}.");
+    }
+
     /// <summary>What JSON a standard field expects, in words.</summary>
     public static string Expected(StandardFieldKind kind) => kind switch
     {

@@ -272,6 +272,14 @@ public class RuleTests
     }
 
     [Fact]
+    public void Alias_parts_alone_are_not_attributes_on_either_face()
+    {
+        var error = Single(BrazePayloadValidator.ValidateTrackRequest("""{"attributes":[{"external_id":"u","alias_label":"crm"}]}"""), ValidationCodes.NotAllowed);
+        Assert.Equal("attributes[0].alias_label", error.Path);
+        Assert.Throws<ArgumentException>(() => new AttributesUpdate(s_user).Set("alias_name", "n"));
+    }
+
+    [Fact]
     public void Identifier_rules()
     {
         Single(BrazePayloadValidator.ValidateTrackRequest("""{"events":[{"name":"e","time":"2024-01-01T00:00:00Z"}]}"""), ValidationCodes.IdentifierMissing);
