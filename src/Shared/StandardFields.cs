@@ -74,6 +74,12 @@ internal static class StandardFields
         _ => StandardFieldKind.None,
     };
 
+    /// <summary>
+    /// True for the fields that name the user of an attributes, event or purchase object: <c>external_id</c>,
+    /// <c>user_alias</c>, <c>braze_id</c>, and <c>email</c> and <c>phone</c> (which identify a user too).
+    /// </summary>
+    public static bool IdentifiesUser(string key) => key is "external_id" or "user_alias" or "braze_id" or "email" or "phone";
+
     /// <summary>True when <paramref name="key"/> is not an attribute at all: an identifier, a control flag or push tokens.</summary>
     public static bool IsNotAnAttribute(string key) => KindOf(key) is StandardFieldKind.Identifier or StandardFieldKind.ControlFlag or StandardFieldKind.PushTokens;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Braze.Generated;
 using Braze.Rules;
+using Braze.Shared;
 
 namespace Braze;
 
@@ -219,7 +220,7 @@ public static partial class BrazePayloadValidator
     {
         switch (property.Name)
         {
-            case "external_id" or "user_alias" or "braze_id" or "email" or "phone":
+            case var name when StandardFields.IdentifiesUser(name):
                 break;
             case "app_id":
                 RequireString(context, property.Value, "app_id");
