@@ -38,7 +38,6 @@ cat > app.csproj <<'XML'
 XML
 cat > Program.cs <<'CS'
 using Braze;
-using Braze.Client;
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
-using Braze.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -8,9 +8,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-// The analyzer's public name is kept (tests refer to Braze.Generators.Diagnostics.BrazeAnalyzer); it lives with the
-// generator in Pipeline/ as the other entry point.
-namespace Braze.Generators.Diagnostics;
+// The analyzer is the generator's sibling entry point: both live in Pipeline/ and in the root namespace.
+namespace Braze.Generators;
 
 /// <summary>Reports every Braze rule that can be checked at compile time on annotated payload types.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]

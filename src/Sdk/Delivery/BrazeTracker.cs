@@ -152,7 +152,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         var item = Begin(array, payload);
         try
         {
-            if (!_queue.TryReserve() && !(Overflow() && _queue.Reserve(CancellationToken.None)))
+            if (!_queue.TryReserve() && !WaitForPlace())
             {
                 throw Stopping();
             }
@@ -172,7 +172,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         var item = Begin(array, payload);
         try
         {
-            if (!_queue.TryReserve() && !(Overflow() && await _queue.ReserveAsync(cancellationToken).ConfigureAwait(false)))
+            if (!_queue.TryReserve() && !await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false))
             {
                 throw Stopping();
             }
@@ -201,8 +201,27 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         return item;
     }
 
-    /// <summary>The queue is full: fails under <see cref="QueueOverflowPolicy.Fail"/>, else says to wait for a place.</summary>
-    private bool Overflow() => _tracker.OverflowPolicy == QueueOverflowPolicy.Fail ? throw new BrazeQueueFullException() : true;
+    /// <summary>The queue is full: fails under <see cref="QueueOverflowPolicy.Fail"/>, else waits on this thread for a place (false: stopping).</summary>
+    private bool WaitForPlace()
+    {
+        ThrowIfFailOnOverflow();
+        return _queue.Reserve(CancellationToken.None);
+    }
+
+    /// <summary>The queue is full: fails under <see cref="QueueOverflowPolicy.Fail"/>, else waits asynchronously for a place (false: stopping).</summary>
+    private ValueTask<bool> WaitForPlaceAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailOnOverflow();
+        return _queue.ReserveAsync(cancellationToken);
+    }
+
+    private void ThrowIfFailOnOverflow()
+    {
+        if (_tracker.OverflowPolicy == QueueOverflowPolicy.Fail)
+        {
+            throw new BrazeQueueFullException();
+        }
+    }
 
     private TrackHandle Commit(TrackedItem item) => _queue.TryEnqueue(item) ? new TrackHandle(item) : throw Stopping();
 

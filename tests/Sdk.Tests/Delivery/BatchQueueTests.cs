@@ -1,0 +1,79 @@
+using Braze.Delivery;
+
+namespace Braze.Tests.Delivery;
+
+/// <summary>The tracker's queue: places waited for on the caller's thread or asynchronously, batches cut by size, flush or close.</summary>
+public sealed class BatchQueueTests
+{
+    private static readonly TimeSpan s_never = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(10);
+    private long _sequence;
+
+    [Fact]
+    public async Task A_full_queue_makes_plain_and_async_callers_wait_until_a_batch_frees_places()
+    {
+        var queue = new BatchQueue(2, TimeProvider.System);
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        Assert.False(queue.TryReserve());
+
+        var blocked = Task.Factory.StartNew(() => queue.Reserve(CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var waiting = queue.ReserveAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(blocked.IsCompleted);
+        Assert.False(waiting.IsCompleted);
+
+        var batch = new List<TrackedItem>();
+        Assert.True(await queue.ReadBatchAsync(batch, max: 2, s_never, CancellationToken.None));
+        Assert.Equal(2, batch.Count);
+        Assert.True(await blocked.WaitAsync(s_patience));
+        Assert.True(await waiting.WaitAsync(s_patience));
+    }
+
+    [Fact]
+    public async Task Closing_refuses_every_caller_still_waiting_for_a_place()
+    {
+        var queue = new BatchQueue(1, TimeProvider.System);
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        var blocked = Enumerable.Range(0, 3)
+            .Select(_ => Task.Factory.StartNew(() => queue.Reserve(CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .Concat(Enumerable.Range(0, 3).Select(_ => queue.ReserveAsync(CancellationToken.None).AsTask()))
+            .ToList();
+        await Task.Delay(100);
+
+        queue.Close();
+
+        Assert.All(await Task.WhenAll(blocked).WaitAsync(s_patience), Assert.False);
+        Assert.False(queue.TryReserve());
+        Assert.Single(queue.DrainUnsent());
+    }
+
+    [Fact]
+    public async Task A_batch_is_cut_when_full_when_a_flush_asks_for_it_and_when_the_queue_closes()
+    {
+        var queue = new BatchQueue(10, TimeProvider.System);
+        var items = Enumerable.Range(0, 5).Select(_ => Item()).ToList();
+        foreach (var item in items)
+        {
+            Assert.True(queue.TryReserve() && queue.TryEnqueue(item));
+        }
+
+        var batch = new List<TrackedItem>();
+        Assert.True(await queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None).WaitAsync(s_patience));
+        Assert.Equal(items.Take(3), batch);
+
+        batch.Clear();
+        var partial = queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(partial.IsCompleted); // two items wait for a third, a flush or the interval
+        queue.RequestFlush(items[^1].Sequence);
+        Assert.True(await partial.WaitAsync(s_patience));
+        Assert.Equal(items.Skip(3), batch);
+
+        queue.Close();
+        batch.Clear();
+        Assert.False(await queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None).WaitAsync(s_patience));
+    }
+
+    private TrackedItem Item() => new(Interlocked.Increment(ref _sequence), TrackArray.Events, []);
+}
