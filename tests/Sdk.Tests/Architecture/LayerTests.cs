@@ -36,10 +36,16 @@ public class LayerTests
         "Hosting",
     ];
 
+    /// <summary>
+    /// The generator's layers, bottom up (src/Sdk.Generators): the equatable model, reading symbols into it, judging
+    /// them (the analyzer's rules), emitting source from the model alone, and the pipelines that wire them.
+    /// </summary>
+    internal static readonly ImmutableArray<string> GeneratorLayers = ["Shared", "Model", "Parsing", "Checking", "Emitting", "Pipeline"];
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(References);
 
     // One compilation of the SDK serves every test of the class: parsing and binding it is the expensive part.
-    private static readonly Lazy<LayerReport> s_sdk = new(() => LayerChecker.Check(SdkSources(), Layers, s_references.Value));
+    private static readonly Lazy<LayerReport> s_sdk = new(() => LayerChecker.Check(Sources("src/Sdk"), Layers, s_references.Value));
 
     [Fact]
     public void No_source_file_depends_on_a_higher_layer()
@@ -65,6 +71,20 @@ public class LayerTests
             problems.AddRange(report.Violations.Select(v => "  " + v));
         }
 
+        if (problems.Count > 0)
+            Assert.Fail(string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void No_generator_source_file_depends_on_a_higher_layer()
+    {
+        // The generator compiles the shared tables as internal types (BRAZE_GENERATOR); Roslyn is beside the test.
+        var report = LayerChecker.Check(Sources("src/Sdk.Generators"), GeneratorLayers, s_references.Value, ["BRAZE_GENERATOR"]);
+        var problems = report.Unseen.Select(u => "unresolved: " + u)
+            .Concat(report.UnlistedFiles.Select(f => $"in no layer of {nameof(GeneratorLayers)}: " + f))
+            .Concat(report.SplitTypes)
+            .Concat(report.Violations)
+            .ToList();
         if (problems.Count > 0)
             Assert.Fail(string.Join('\n', problems));
     }
@@ -171,11 +191,11 @@ public class LayerTests
         Assert.Empty(report.Violations);
     }
 
-    /// <summary>Every .cs file of src/Sdk (without build output) and src/Shared, by path relative to its layer root.</summary>
-    private static List<SourceFile> SdkSources()
+    /// <summary>Every .cs file of <paramref name="project"/> (without build output) and src/Shared, by path relative to its layer root.</summary>
+    private static List<SourceFile> Sources(string project)
     {
         var root = RepositoryRoot();
-        return [.. Read(Path.Combine(root, "src", "Sdk"), ""), .. Read(Path.Combine(root, "src", "Shared"), "Shared/")];
+        return [.. Read(Path.Combine(root, project), ""), .. Read(Path.Combine(root, "src", "Shared"), "Shared/")];
 
         static IEnumerable<SourceFile> Read(string directory, string prefix) =>
             Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
@@ -280,7 +300,7 @@ internal static class LayerChecker
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
 
-    public static LayerReport Check(IReadOnlyList<SourceFile> files, IReadOnlyList<string> layers, IEnumerable<MetadataReference> references)
+    public static LayerReport Check(IReadOnlyList<SourceFile> files, IReadOnlyList<string> layers, IEnumerable<MetadataReference> references, IEnumerable<string>? defines = null)
     {
         var rank = layers.Select((name, index) => (name, index)).ToDictionary(l => l.name, l => l.index, StringComparer.Ordinal);
         int LayerOf(string path)
@@ -289,7 +309,7 @@ internal static class LayerChecker
             return slash > 0 && rank.TryGetValue(path[..slash], out var layer) ? layer : -1;
         }
 
-        var parse = new CSharpParseOptions(LanguageVersion.Latest, preprocessorSymbols: s_preprocessorSymbols);
+        var parse = new CSharpParseOptions(LanguageVersion.Latest, preprocessorSymbols: [.. s_preprocessorSymbols, .. defines ?? []]);
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToList();
         var compilation = CSharpCompilation.Create(
             "Braze.Sdk",
