@@ -2,6 +2,9 @@ using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+using Braze.Tests.Audit;
+using Microsoft.Extensions.Logging;
+
 namespace Braze.IntegrationTests;
 
 [BrazeEvent("rented_movie")]                              // the source generator writes an allocation-free writer
@@ -32,6 +35,7 @@ public sealed class ReadmeSampleTests
         const string canvasId = "readme-canvas";
 
         builder.Services.AddBraze(builder.Configuration.GetSection("Braze"));   // "Braze": { "ApiKey": ..., "BaseUrl": ... }
+        builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new AuditLoggerProvider());
         using var host = builder.Build();
         var braze = host.Services.GetRequiredService<IBrazeClient>();
         var tracker = host.Services.GetRequiredService<IBrazeTracker>();

@@ -1,6 +1,9 @@
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
+using Braze.Tests.Audit;
+using Microsoft.Extensions.Logging;
+
 namespace Braze.IntegrationTests;
 
 /// <summary>The SDK's client and tracker against the emulator, over real HTTP.</summary>
@@ -11,7 +14,8 @@ public sealed class SdkAgainstEmulatorTests
     internal static ServiceProvider Services(BrazeEmulator emulator, Action<BrazeOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        // Every level, read by the test-wide secret watch.
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new AuditLoggerProvider()));
         services.AddBraze(o =>
         {
             o.ApiKey = emulator.ApiKey;

@@ -23,9 +23,9 @@ internal sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
         {
             failures.Add("Braze:ApiKey is quoted; give the key without quotes (Braze answers 401 Unauthorized for a quoted key).");
         }
-        else if (key.Any(char.IsControl))
+        else if (!IsHeaderSafe(key))
         {
-            failures.Add("Braze:ApiKey contains control characters.");
+            failures.Add("Braze:ApiKey holds characters that cannot be sent in an HTTP header (only visible ASCII can); Braze keys are UUIDs such as 'a1b2c3d4-...'.");
         }
 
         if (options.BaseUrl is null)
@@ -87,5 +87,19 @@ internal sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>True when <paramref name="key"/> can go in an <c>Authorization</c> header as is: visible ASCII only.</summary>
+    internal static bool IsHeaderSafe(string key)
+    {
+        foreach (var c in key)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return key.Length > 0;
     }
 }

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
+using Polly.Telemetry;
 using Refit;
 using Braze;
 using Braze.Configuration;
@@ -81,8 +83,13 @@ public static class BrazeServiceCollectionExtensions
                 http.BaseAddress = Get(sp, name).BaseUrl;
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            // Redirects are not followed: the key would be stripped, but the body (emails, phones) would go to the other
+            // host. A 3xx reaches the client as an error that names it.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // HttpClient's own request logging passes raw header values in its structured state at Trace; the SDK logs
+            // one line per attempt itself (Log.Response, Debug) with no header and no payload.
+            .RemoveAllLoggers();
 
         builder.AddResilienceHandler("braze-retry", (pipeline, context) =>
         {
@@ -90,6 +97,8 @@ public static class BrazeServiceCollectionExtensions
             var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
             var metrics = context.ServiceProvider.GetRequiredService<BrazeMetrics>();
             var logger = context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http");
+            // Polly's own log lines (one per attempt and event) would repeat the SDK's; its metrics stay on.
+            pipeline.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
             pipeline
                 .AddTimeout(options.TotalRequestTimeout)
                 .AddRetry(new HttpRetryStrategyOptions

@@ -277,7 +277,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
             IApiResponse<TrackResponse> response;
             try
             {
-                response = await _api.TrackAsync(content, endpoint, cancellationToken).ConfigureAwait(false);
+                response = await _api.TrackAsync(content, endpoint, range.Count, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
@@ -381,8 +381,15 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
         return response;
     }
 
+    /// <summary>
+    /// The failure of a request that got no answer, classified by what reached Braze. The cause is described, never
+    /// kept: Refit's and HttpClient's exceptions can reach the request message and so the API key.
+    /// </summary>
     private static BrazeApiException NoResponse(BrazeEndpoint endpoint, Exception? ex)
-        => new(endpoint.Path, null, Describe(ex?.InnerException ?? ex), null, null, null, ex);
+    {
+        var failure = TransportFailure.Of(ex);
+        return new(endpoint.Path, null, failure.Describe(), null, null, null, innerException: null, outcomeUnknown: !failure.NothingSent);
+    }
 
     private T EnsureSuccess<T>(BrazeEndpoint endpoint, IApiResponse<T> response, Func<T, (string? Message, List<JsonElement>? Errors)> describe)
         where T : class
@@ -418,19 +425,19 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
             }
         }
 
-        return new BrazeApiException(endpoint.Path, response.StatusCode, message ?? response.ReasonPhrase, errors, raw, RateLimitInfo.From(response.Headers, _time.GetUtcNow()), response.Error);
+        if (response.StatusCode is { } status && (int)status is >= 300 and < 400)
+        {
+            // Redirects are never followed: the body (emails, phones) must not go to another host.
+            var location = response.Headers?.Location?.ToString() ?? "none";
+            message = $"Braze answered {(int)status} {status} (Location: {location}); the SDK does not follow redirects, so nothing was applied. Check Braze:BaseUrl.";
+        }
+
+        // Status, message, errors, body and rate-limit headers are copied; Refit's exception is not kept (it holds the request and its key).
+        return new BrazeApiException(endpoint.Path, response.StatusCode, message ?? response.ReasonPhrase, errors, raw, RateLimitInfo.From(response.Headers, _time.GetUtcNow()));
     }
 
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken)
         => !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not BrazeValidationException;
-
-    private static string Describe(Exception? ex) => ex switch
-    {
-        TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException => "The request timed out after its retries; Braze may or may not have applied it.",
-        HttpRequestException => "No response from Braze after the retries (network failure); Braze may or may not have applied the request.",
-        null => "No response from Braze.",
-        _ => $"The request failed: {ex.GetType().Name}.",
-    };
 
     private static ByteArrayContent Serialize<TState>(Action<Utf8JsonWriter, TState> write, TState state)
     {

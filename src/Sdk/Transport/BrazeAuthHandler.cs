@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Braze.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Braze.Transport;
@@ -23,7 +24,13 @@ internal sealed class BrazeAuthHandler : DelegatingHandler
         var key = _options.Get(_name).ApiKey;
         if (string.IsNullOrEmpty(key))
         {
-            throw new BrazeException("No Braze API key is configured (Braze:ApiKey).");
+            throw new BrazeException("No Braze API key is configured (Braze:ApiKey); nothing was sent.");
+        }
+
+        if (!BrazeOptionsValidator.IsHeaderSafe(key))
+        {
+            // Options validation refuses such a key on start; a key changed at run time is refused here, before sending.
+            throw new BrazeException("Braze:ApiKey holds characters that cannot be sent in an HTTP header; nothing was sent.");
         }
 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

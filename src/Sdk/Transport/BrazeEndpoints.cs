@@ -1,4 +1,5 @@
 using Braze.Shared;
+using Polly;
 
 namespace Braze.Transport;
 
@@ -97,6 +98,32 @@ internal static class BrazeEndpoints
         ScheduleTarget.Campaign => CampaignScheduleDelete,
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown schedule target."),
     };
+
+    /// <summary>The <see cref="HttpRequestMessage.Options"/> key under which a request carries how many objects it holds (for its log line).</summary>
+    public const string ObjectsOptionName = "Braze.Objects";
+
+    private static readonly HttpRequestOptionsKey<int> s_objectsKey = new(ObjectsOptionName);
+    private static readonly ResiliencePropertyKey<int> s_attemptKey = new("Braze.Attempt");
+
+    /// <summary>How many objects <paramref name="request"/> holds (0 for requests that carry none).</summary>
+    public static int ObjectsOf(HttpRequestMessage request)
+        => request.Options.TryGetValue(s_objectsKey, out var objects) ? objects : 0;
+
+    /// <summary>
+    /// Counts one more attempt of the request's resilience execution and returns its number (1 for the first). The
+    /// count lives in the execution's <see cref="ResilienceContext"/>, which every retry of the request shares.
+    /// </summary>
+    public static int NextAttempt(HttpRequestMessage request)
+    {
+        if (request.GetResilienceContext() is not { } context)
+        {
+            return 1;
+        }
+
+        var attempt = (context.Properties.TryGetValue(s_attemptKey, out var previous) ? previous : 0) + 1;
+        context.Properties.Set(s_attemptKey, attempt);
+        return attempt;
+    }
 
     /// <summary>The descriptor <paramref name="request"/> carries, or null (a request the SDK did not build).</summary>
     public static BrazeEndpoint? Of(HttpRequestMessage? request)

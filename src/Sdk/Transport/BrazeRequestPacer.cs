@@ -170,6 +170,12 @@ internal sealed class BrazeRequestPacer : IDisposable
                 _consecutive429++;
                 _metrics?.RateLimited.Add(1);
                 var wait = info?.WaitTime(now) ?? Backoff(_consecutive429);
+                if (wait > _maxBackoff)
+                {
+                    // Whatever the server says, one 429 never stalls the client longer than RetryMaxDelay.
+                    wait = _maxBackoff;
+                }
+
                 var until = now + wait + s_resetMargin;
                 if (until > _pausedUntil)
                 {
@@ -248,6 +254,8 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
         var descriptor = BrazeEndpoints.Of(request);
         var endpoint = descriptor?.Path ?? "unknown";
         var pacer = descriptor?.Group == RateLimitGroup.UsersTrack ? _pacer : _otherPacer;
+        var attempt = BrazeEndpoints.NextAttempt(request);
+        var objects = BrazeEndpoints.ObjectsOf(request);
         await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
         var start = _time.GetTimestamp();
         HttpResponseMessage response;
@@ -261,7 +269,7 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
             var elapsed = _time.GetElapsedTime(start);
             _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", "none"));
             _metrics?.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
-            Log.NoResponse(_logger, endpoint, (long)elapsed.TotalMilliseconds, ex.GetType().Name);
+            Log.NoResponse(_logger, endpoint, attempt, (long)elapsed.TotalMilliseconds, TransportFailure.Of(ex).Reason);
             throw;
         }
 
@@ -269,7 +277,7 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
         var took = _time.GetElapsedTime(start);
         _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", (int)response.StatusCode));
         _metrics?.Duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
-        Log.Response(_logger, request.Method.Method, endpoint, (int)response.StatusCode, (long)took.TotalMilliseconds);
+        Log.Response(_logger, request.Method.Method, endpoint, (int)response.StatusCode, objects, attempt, (long)took.TotalMilliseconds);
         return response;
     }
 }

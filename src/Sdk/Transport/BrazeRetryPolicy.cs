@@ -43,7 +43,7 @@ internal static class BrazeRetryPolicy
         }
 
         return outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
-            || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+            || (outcome.Exception is { } exception && TransportFailure.Of(exception).NothingSent);
     }
 
     /// <summary>True for 408, 429 and every 5xx.</summary>

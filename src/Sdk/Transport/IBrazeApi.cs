@@ -13,7 +13,7 @@ internal interface IBrazeApi
 {
     /// <summary><c>POST /users/track</c>.</summary>
     [Post("/users/track")]
-    Task<IApiResponse<TrackResponse>> TrackAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
+    Task<IApiResponse<TrackResponse>> TrackAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /canvas/trigger/schedule/create</c>.</summary>
     [Post("/canvas/trigger/schedule/create")]

@@ -8,11 +8,12 @@ namespace Braze.Transport;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Debug, "Braze {Method} {Endpoint} answered {StatusCode} in {ElapsedMs} ms")]
-    public static partial void Response(ILogger logger, string method, string endpoint, int statusCode, long elapsedMs);
+    /// <summary>The one line per HTTP attempt (the Braze pipeline has HttpClient's own request logging removed).</summary>
+    [LoggerMessage(1, LogLevel.Debug, "Braze {Method} {Endpoint} answered {StatusCode} for {Objects} object(s), attempt {Attempt}, in {ElapsedMs} ms")]
+    public static partial void Response(ILogger logger, string method, string endpoint, int statusCode, int objects, int attempt, long elapsedMs);
 
-    [LoggerMessage(2, LogLevel.Warning, "Braze {Endpoint} failed without a response after {ElapsedMs} ms: {Reason}")]
-    public static partial void NoResponse(ILogger logger, string endpoint, long elapsedMs, string reason);
+    [LoggerMessage(2, LogLevel.Warning, "Braze {Endpoint} attempt {Attempt} failed without a response after {ElapsedMs} ms: {Reason}")]
+    public static partial void NoResponse(ILogger logger, string endpoint, int attempt, long elapsedMs, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "Braze rate limit reached (status {StatusCode}, remaining {Remaining}); pausing requests for {PauseMs} ms")]
     public static partial void RateLimitPause(ILogger logger, int statusCode, long? remaining, long pauseMs);

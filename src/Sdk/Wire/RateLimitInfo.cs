@@ -58,7 +58,8 @@ public sealed class RateLimitInfo
         TimeSpan? retryAfter = null;
         if (ReadLong(headers, "X-RateLimit-Retry-After") is { } xra && xra >= 0)
         {
-            retryAfter = TimeSpan.FromSeconds(xra);
+            // An absurd value is clamped, never thrown: the waits that use it are capped by RetryMaxDelay anyway.
+            retryAfter = TimeSpan.FromSeconds(Math.Min(xra, MaxHeaderSeconds));
         }
         else if (headers.RetryAfter is { } ra)
         {
@@ -72,6 +73,9 @@ public sealed class RateLimitInfo
         var info = new RateLimitInfo(limit, remaining, reset, retryAfter);
         return info.HasValues ? info : null;
     }
+
+    /// <summary>The longest wait a header is read as (a year); longer values are clamped to it.</summary>
+    private const long MaxHeaderSeconds = 365L * 24 * 60 * 60;
 
     /// <summary>How long to wait before the next request may succeed, per these headers, or null when they do not say.</summary>
     internal TimeSpan? WaitTime(DateTimeOffset now)
@@ -107,7 +111,7 @@ public sealed class RateLimitInfo
 
             if (double.TryParse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
             {
-                return (long)Math.Ceiling(d);
+                return (long)Math.Clamp(Math.Ceiling(d), long.MinValue / 2, long.MaxValue / 2);
             }
         }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
+using Braze.Tests.Audit;
+
 namespace Braze.Tests.Support;
 
 /// <summary>A primary HTTP handler standing in for Braze: records every request, answers with a scripted responder.</summary>
@@ -49,7 +51,7 @@ internal sealed class ClientFixture : IDisposable
     public ClientFixture(Action<BrazeOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new AuditLoggerProvider()));
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
         services.AddBraze(o =>
             {

@@ -153,11 +153,30 @@ public class PacerTests
         {
         }
 
-        Assert.True(other.PausedUntil > time.GetUtcNow().AddSeconds(59));
+        // Paused until the reset, as far as RetryMaxDelay (30 s) allows.
+        Assert.True(other.PausedUntil > time.GetUtcNow().AddSeconds(29));
         Assert.True(track.PausedUntil <= time.GetUtcNow());
         var sent = invoker.SendAsync(Request(BrazeEndpoints.UsersTrack), CancellationToken.None);
         Assert.True(sent.IsCompleted, "/users/track waited for the schedule endpoint's reset");
         (await sent).Dispose();
+    }
+
+    [Theory]
+    [InlineData("Retry-After", "3600")]
+    [InlineData("X-RateLimit-Retry-After", "99999999999999999999")]
+    [InlineData("X-RateLimit-Retry-After", "1e300")]
+    public void A_429_pauses_at_most_RetryMaxDelay_whatever_the_server_says(string header, string value)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = new BrazeOptions { RetryMaxDelay = TimeSpan.FromSeconds(30) };
+        using var pacer = new BrazeRequestPacer(options, time);
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.TryAddWithoutValidation(header, value);
+
+        pacer.Observe(response);
+
+        Assert.InRange(pacer.PausedUntil - time.GetUtcNow(), TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(31));
+        Assert.Equal(TimeSpan.FromSeconds(30), BrazeRetryPolicy.RateLimitDelay(Polly.Outcome.FromResult(response), time.GetUtcNow(), options.RetryMaxDelay));
     }
 
     /// <summary>A request that carries <paramref name="endpoint"/>, at a URL that names no endpoint: the handler must go by the descriptor.</summary>
