@@ -159,9 +159,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
             return Commit(item);
         }
-        catch
+        catch (Exception ex)
         {
-            _ledger.Withdraw(item);
+            _ledger.Withdraw(item, ex);
             throw;
         }
     }
@@ -179,9 +179,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
             return Commit(item);
         }
-        catch
+        catch (Exception ex)
         {
-            _ledger.Withdraw(item);
+            _ledger.Withdraw(item, ex);
             throw;
         }
     }

@@ -117,12 +117,16 @@ internal sealed partial class CompletionLedger(BrazeMetrics? metrics, ILogger lo
         return true;
     }
 
-    /// <summary>Withdraws an item that was never accepted (the queue refused it): out of the set and the outbox, not completed.</summary>
-    public void Withdraw(TrackedItem item)
+    /// <summary>
+    /// Withdraws an item that was never accepted (the queue refused it, or its caller cancelled): out of the set and the
+    /// outbox, and completed with <paramref name="reason"/>, so that a flush that saw it pending does not wait forever.
+    /// </summary>
+    public void Withdraw(TrackedItem item, Exception reason)
     {
         if (Claim(item))
         {
             Unstore([item]);
+            item.Finish(reason);
         }
     }
 

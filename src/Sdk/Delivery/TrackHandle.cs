@@ -20,6 +20,15 @@ public readonly struct TrackHandle : IEquatable<TrackHandle>
     /// <summary>True once Braze accepted the item or it failed (without creating <see cref="Completion"/>).</summary>
     public bool IsCompleted => _item is null || _item.IsCompleted;
 
+    /// <summary>
+    /// Waits for <see cref="Completion"/> until <paramref name="cancellationToken"/> fires: bounds the caller's wait, never
+    /// the item's delivery (a cancelled wait leaves the item queued).
+    /// </summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => Completion.WaitAsync(cancellationToken);
+
+    /// <summary>Waits for <see cref="Completion"/> at most <paramref name="timeout"/> (<see cref="TimeoutException"/> after it); the item stays queued.</summary>
+    public Task WaitAsync(TimeSpan timeout) => Completion.WaitAsync(timeout);
+
     /// <summary>Lets <c>await tracker.Track(...)</c> wait for delivery.</summary>
     public TaskAwaiter GetAwaiter() => Completion.GetAwaiter();
 

@@ -277,4 +277,74 @@ public sealed class BrazeTrackerTests : IDisposable
         Assert.True(sent.Count >= delivered);
         Assert.Equal(0, tracker.PendingCount);
     }
+
+    [Fact]
+    public async Task A_flush_never_hangs_on_an_enqueue_that_was_cancelled_or_refused_while_it_waited()
+    {
+        using var gate = new ManualResetEventSlim();
+        using var f = Fixture(o =>
+        {
+            o.MaxConcurrentRequests = 1;
+            o.Tracker.MaxQueueSize = 1;
+            o.Tracker.FlushInterval = TimeSpan.FromMilliseconds(10);
+        });
+        f.Fake.Responder = (_, _) =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(30)); // Braze is slow: the one request in flight holds the loop
+            return FakeBraze.Json(HttpStatusCode.Created, """{"message":"success"}""");
+        };
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var sending = tracker.Track(Event(1));
+        await WaitUntil(() => f.Fake.Requests.Count == 1);
+        var read = tracker.Track(Event(2));          // read by the loop, which then waits for the request slot
+        await Task.Delay(100);
+        var queued = tracker.Track(Event(3));        // takes the queue's one place
+        using var cancel = new CancellationTokenSource();
+        var waiting = tracker.EnqueueAsync(Event(4), cancel.Token).AsTask(); // waits for a place
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted, $"{waiting.Status} {waiting.Exception} requests {f.Fake.Requests.Count} pending {tracker.PendingCount}");
+
+        var flush = tracker.FlushAsync();            // sees item 4 pending
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        gate.Set();
+
+        await flush.WaitAsync(TimeSpan.FromSeconds(15));
+        await Task.WhenAll(sending.Completion, read.Completion, queued.Completion).WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(0, tracker.PendingCount);
+        Assert.DoesNotContain(4, SentNumbers(f.Fake));
+    }
+
+    [Fact]
+    public async Task An_awaited_handle_can_bound_the_wait_without_touching_the_item()
+    {
+        using var gate = new ManualResetEventSlim();
+        using var f = Fixture();
+        f.Fake.Responder = (_, _) =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(30));
+            return FakeBraze.Json(HttpStatusCode.Created, """{"message":"success"}""");
+        };
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var handle = tracker.Track(Event(1));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => handle.WaitAsync(TimeSpan.FromMilliseconds(100)));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.WaitAsync(cancel.Token));
+        Assert.False(handle.IsCompleted);
+
+        gate.Set();
+        await handle.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal([1], SentNumbers(f.Fake));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), "condition not reached");
+            await Task.Delay(10);
+        }
+    }
 }

@@ -31,6 +31,8 @@ internal sealed class FakeBraze : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Off the caller's thread, as a real server is: a responder that blocks must not block the SDK's loop.
+        await Task.Yield();
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var recorded = new Recorded(request.Method.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, body, BrazeEndpoints.Of(request));
         Requests.Enqueue(recorded);
