@@ -118,6 +118,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
             context.Items[BodyKey] = body;
             string? fault = null;
+            var recorded = false;
             try
             {
                 var group = path.StartsWith("/users/track", StringComparison.Ordinal) ? "track" : "other";
@@ -164,6 +165,9 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
                         await Answer(context, 503, "Service Unavailable (injected)").ConfigureAwait(false);
                         return;
                     case Fault.DropBeforeApply:
+                        // Recorded before the drop: a client that sees the drop must also see the request in the log.
+                        Record(context, path, body, fault);
+                        recorded = true;
                         context.Abort();
                         return;
                     case Fault.DropAfterApply:
@@ -172,6 +176,8 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
                         context.Response.Body = Stream.Null;
                         await next(context).ConfigureAwait(false);
                         context.Response.Body = real;
+                        Record(context, path, body, fault);
+                        recorded = true;
                         context.Abort();
                         return;
                     default:
@@ -182,7 +188,10 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
             }
             finally
             {
-                Record(context, path, body, fault);
+                if (!recorded)
+                {
+                    Record(context, path, body, fault);
+                }
             }
         });
 

@@ -16,8 +16,18 @@ public sealed class BrazeTrackerOptions
     /// <summary>Most objects waiting in memory. Default 100,000.</summary>
     public int MaxQueueSize { get; set; } = 100_000;
 
-    /// <summary>A partial batch is sent after this long. Default 1 second.</summary>
+    /// <summary>
+    /// While a request of this workspace is in flight, a partial batch waits for more items at most this long (it goes
+    /// earlier when it fills or the request completes). Default 1 second. When nothing is in flight a batch goes at once
+    /// (after <see cref="Linger"/>): batching happens only while the pipe is busy.
+    /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a partial batch waits for more items when no request is in flight. Default zero: an item tracked on
+    /// an idle tracker is sent at once, so an awaited handle costs about one request. Raise it for fuller batches.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.Zero;
 
     /// <summary>What happens when the queue is full. Default <see cref="QueueOverflowPolicy.Wait"/>.</summary>
     public QueueOverflowPolicy OverflowPolicy { get; set; } = QueueOverflowPolicy.Wait;

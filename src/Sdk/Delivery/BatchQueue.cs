@@ -4,9 +4,10 @@ namespace Braze.Delivery;
 
 /// <summary>
 /// The tracker's queue and its batching: a bounded number of places (reserved before an item is queued, waited for
-/// with a plain or an async wait as the caller is, never sync-over-async), and batches cut at the per-request object
-/// limit, at a flush, or after the flush interval. The reading loop sleeps while it holds a partial batch until enough
-/// items wait to fill it, so it wakes once per batch instead of once per item.
+/// with a plain or an async wait as the caller is, never sync-over-async), and batches cut by Nagle's rule: at once
+/// when no request is in flight (after an optional linger), otherwise when the batch fills, a flush asks for it, a
+/// request completes (<see cref="Nudge"/>) or the flush interval passes. The reading loop sleeps while it holds a
+/// partial batch until one of those happens, so it wakes once per batch instead of once per item.
 /// </summary>
 internal sealed class BatchQueue
 {
@@ -81,6 +82,9 @@ internal sealed class BatchQueue
         Interlocked.Exchange(ref _flushSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
+    /// <summary>Wakes a loop holding a partial batch to look again (a request completed: the pipe may be idle now).</summary>
+    public void Nudge() => Volatile.Read(ref _fillSignal).TrySetResult();
+
     /// <summary>Accepts no more items; what is queued can still be read. Callers waiting for a place are woken and refused.</summary>
     public void Close()
     {
@@ -102,11 +106,12 @@ internal sealed class BatchQueue
     }
 
     /// <summary>
-    /// Fills <paramref name="batch"/> with up to <paramref name="max"/> items: returns once it is full, holds an item a
-    /// flush asked for, <paramref name="interval"/> has passed since the first item was there, or the queue is closed.
-    /// Returns false when the queue is closed and empty.
+    /// Fills <paramref name="batch"/> with up to <paramref name="max"/> items and returns once it is full, holds an item a
+    /// flush asked for, or the queue is closed; with a partial batch, once <paramref name="busy"/> says no request is in
+    /// flight and <paramref name="linger"/> has passed, or, while one is, after <paramref name="interval"/>. Returns false
+    /// when the queue is closed and empty.
     /// </summary>
-    public async Task<bool> ReadBatchAsync(List<TrackedItem> batch, int max, TimeSpan interval, CancellationToken cancellationToken)
+    public async Task<bool> ReadBatchAsync(List<TrackedItem> batch, int max, TimeSpan linger, TimeSpan interval, Func<bool> busy, CancellationToken cancellationToken)
     {
         var reader = _channel.Reader;
         if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -114,7 +119,7 @@ internal sealed class BatchQueue
             return false;
         }
 
-        var deadline = _time.GetUtcNow() + interval;
+        var started = _time.GetUtcNow();
         while (true)
         {
             // Taken before the flush target is read: a flush requested after this point completes this task.
@@ -132,23 +137,39 @@ internal sealed class BatchQueue
                 _places.Release(read);
             }
 
+            if (batch.Count == 0)
+            {
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             if (batch.Count >= max || (batch.Count > 0 && batch[0].Sequence <= Interlocked.Read(ref _flushTarget)))
             {
                 return true;
             }
 
-            var remaining = deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero || reader.Completion.IsCompleted)
+            if (reader.Completion.IsCompleted)
             {
                 return true;
             }
 
-            // A partial batch: sleep until enough items wait to fill it, a flush, or the interval; not per item.
+            // A partial batch: sleep until enough items wait to fill it, a flush, a completed request, or the deadline
+            // (not per item). The signal is published before the pipe is looked at, so a nudge in between is not lost.
             var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _fillSignal, fill);
+            var remaining = started + (busy() ? interval : linger) - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero && batch.Count > 0)
+            {
+                return true;
+            }
+
             var missing = max - batch.Count; // at least 1: the batch is not full here
             Interlocked.Exchange(ref _wakeAt, missing);
-            if (Volatile.Read(ref _queued) < missing)
+            if (remaining > TimeSpan.Zero && Volatile.Read(ref _queued) < missing)
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);

@@ -34,6 +34,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
     private long _sequence;
+    private int _sending;
     private Task? _loop;
     private Task? _stopping;
     private volatile bool _accepting = true;
@@ -347,7 +348,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             try
             {
                 batch.Clear();
-                if (!await _queue.ReadBatchAsync(batch, max, _tracker.FlushInterval, _sendCts.Token).ConfigureAwait(false))
+                if (!await _queue.ReadBatchAsync(batch, max, _tracker.Linger, _tracker.FlushInterval, () => Volatile.Read(ref _sending) > 0, _sendCts.Token).ConfigureAwait(false))
                 {
                     return; // closed and drained
                 }
@@ -358,6 +359,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 }
 
                 await _slots.WaitAsync(_sendCts.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _sending);
                 var send = SendBatchAsync([.. batch]);
                 _inFlight[send] = 0;
                 _ = send.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
@@ -433,6 +435,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         finally
         {
             _slots.Release();
+            Interlocked.Decrement(ref _sending);
+            _queue.Nudge(); // the pipe may be idle now: a partial batch waiting for it can go
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class BatchQueueTests
         Assert.False(waiting.IsCompleted);
 
         var batch = new List<TrackedItem>();
-        Assert.True(await queue.ReadBatchAsync(batch, max: 2, s_never, CancellationToken.None));
+        Assert.True(await queue.ReadBatchAsync(batch, max: 2, TimeSpan.Zero, s_never, Busy, CancellationToken.None));
         Assert.Equal(2, batch.Count);
         Assert.True(await blocked.WaitAsync(s_patience));
         Assert.True(await waiting.WaitAsync(s_patience));
@@ -59,11 +59,11 @@ public sealed class BatchQueueTests
         }
 
         var batch = new List<TrackedItem>();
-        Assert.True(await queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None).WaitAsync(s_patience));
+        Assert.True(await queue.ReadBatchAsync(batch, max: 3, TimeSpan.Zero, s_never, Busy, CancellationToken.None).WaitAsync(s_patience));
         Assert.Equal(items.Take(3), batch);
 
         batch.Clear();
-        var partial = queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None);
+        var partial = queue.ReadBatchAsync(batch, max: 3, TimeSpan.Zero, s_never, Busy, CancellationToken.None);
         await Task.Delay(100);
         Assert.False(partial.IsCompleted); // two items wait for a third, a flush or the interval
         queue.RequestFlush(items[^1].Sequence);
@@ -72,8 +72,46 @@ public sealed class BatchQueueTests
 
         queue.Close();
         batch.Clear();
-        Assert.False(await queue.ReadBatchAsync(batch, max: 3, s_never, CancellationToken.None).WaitAsync(s_patience));
+        Assert.False(await queue.ReadBatchAsync(batch, max: 3, TimeSpan.Zero, s_never, Busy, CancellationToken.None).WaitAsync(s_patience));
     }
+
+    [Fact]
+    public async Task With_nothing_in_flight_a_partial_batch_goes_at_once_or_after_the_linger()
+    {
+        var queue = new BatchQueue(10, TimeProvider.System);
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        var batch = new List<TrackedItem>();
+        Assert.True(await queue.ReadBatchAsync(batch, max: 75, TimeSpan.Zero, s_never, Idle, CancellationToken.None).WaitAsync(s_patience));
+        Assert.Single(batch);
+
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        batch.Clear();
+        var lingering = queue.ReadBatchAsync(batch, max: 75, TimeSpan.FromMilliseconds(300), s_never, Idle, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(lingering.IsCompleted);
+        Assert.True(await lingering.WaitAsync(s_patience));
+    }
+
+    [Fact]
+    public async Task While_a_request_is_in_flight_a_partial_batch_waits_until_it_completes()
+    {
+        var queue = new BatchQueue(10, TimeProvider.System);
+        var inFlight = true;
+        Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
+        var batch = new List<TrackedItem>();
+        var waiting = queue.ReadBatchAsync(batch, max: 75, TimeSpan.Zero, s_never, () => Volatile.Read(ref inFlight), CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+
+        Volatile.Write(ref inFlight, false);
+        queue.Nudge();
+        Assert.True(await waiting.WaitAsync(s_patience));
+        Assert.Single(batch);
+    }
+
+    private static bool Busy() => true;
+
+    private static bool Idle() => false;
 
     private TrackedItem Item() => new(Interlocked.Increment(ref _sequence), TrackArray.Events, []);
 }

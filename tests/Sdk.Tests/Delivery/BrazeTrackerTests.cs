@@ -57,7 +57,11 @@ public sealed class BrazeTrackerTests : IDisposable
     [Fact]
     public async Task A_waiting_partial_batch_is_sent_as_soon_as_it_fills_not_at_the_interval()
     {
-        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromHours(1));
+        using var f = Fixture(o =>
+        {
+            o.Tracker.FlushInterval = TimeSpan.FromHours(1);
+            o.Tracker.Linger = TimeSpan.FromHours(1); // even an idle tracker waits for a full batch
+        });
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
         var handles = new List<TrackHandle> { tracker.Track(Event(0)) };
         await Task.Delay(100); // the loop now holds a batch of one and sleeps
@@ -73,6 +77,19 @@ public sealed class BrazeTrackerTests : IDisposable
         await Task.WhenAll(handles.Select(h => h.Completion)).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([75, 75], f.Fake.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("events").GetArrayLength()));
         Assert.Equal(Enumerable.Range(0, 150), SentNumbers(f.Fake));
+    }
+
+    [Fact]
+    public async Task On_an_idle_tracker_an_awaited_handle_costs_one_request_not_the_flush_interval()
+    {
+        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromHours(1));
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        for (var i = 0; i < 5; i++)
+        {
+            await tracker.Track(Event(i)).WaitAsync(TimeSpan.FromSeconds(5)); // would time out if the batch waited for the interval
+        }
+
+        Assert.Equal(Enumerable.Range(0, 5), SentNumbers(f.Fake));
     }
 
     [Fact]
