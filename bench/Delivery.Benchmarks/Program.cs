@@ -298,6 +298,18 @@ internal static class Tracked
         var tracker = provider.GetRequiredService<IBrazeTracker>();
         var released = s_released;
         var perStep = perSecond / 100;
+        // Counts the SDK's own braze.requests measurements: objects per request shows whether batches still fill.
+        long requests = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Braze.Sdk" && instrument.Name == "braze.requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref requests, value));
+        listener.Start();
         var total = perSecond * seconds;
         var start = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
@@ -315,6 +327,7 @@ internal static class Tracked
         }
 
         await tracker.FlushAsync();
+        Console.WriteLine($"  {total:N0} objects in {Interlocked.Read(ref requests):N0} requests: {total / (double)Math.Max(1, Interlocked.Read(ref requests)):F1} objects per request");
     }
 }
 

@@ -11,7 +11,7 @@ namespace Braze.Delivery;
 /// </summary>
 internal sealed class BatchQueue
 {
-    private readonly Channel<TrackedItem> _channel = Channel.CreateUnbounded<TrackedItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly Channel<TrackedItem> _channel;
     private readonly SemaphoreSlim _places;
     private readonly TimeProvider _time;
     private TaskCompletionSource _flushSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,6 +26,9 @@ internal sealed class BatchQueue
     {
         _places = new SemaphoreSlim(Math.Max(1, capacity));
         _time = time;
+        // Bounded to the places (so a write never waits): its buffer is one array, reused, where an unbounded channel's
+        // segments keep growing and, past a million items, land on the large object heap and bring gen2 collections.
+        _channel = Channel.CreateBounded<TrackedItem>(new BoundedChannelOptions(Math.Max(1, capacity)) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Takes a place without waiting; false when the queue is full or closed.</summary>
@@ -120,64 +123,79 @@ internal sealed class BatchQueue
         }
 
         var started = _time.GetUtcNow();
-        while (true)
+        // At most one timer per deadline and batch, however often the loop is woken (every completed request nudges
+        // it): a timer per wake-up would outlive collections and be promoted, costing gen2 collections at full load.
+        CancellationTokenSource? timers = null;
+        Task? lingerDeadline = null;
+        Task? busyDeadline = null;
+        try
         {
-            // Taken before the flush target is read: a flush requested after this point completes this task.
-            var flush = Volatile.Read(ref _flushSignal).Task;
-            var read = 0;
-            while (batch.Count < max && reader.TryRead(out var item))
+            while (true)
             {
-                batch.Add(item);
-                read++;
-            }
-
-            if (read > 0)
-            {
-                Interlocked.Add(ref _queued, -read);
-                _places.Release(read);
-            }
-
-            if (batch.Count == 0)
-            {
-                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                // Taken before the flush target is read: a flush requested after this point completes this task.
+                var flush = Volatile.Read(ref _flushSignal).Task;
+                var read = 0;
+                while (batch.Count < max && reader.TryRead(out var item))
                 {
-                    return false;
+                    batch.Add(item);
+                    read++;
                 }
 
-                continue;
-            }
+                if (read > 0)
+                {
+                    Interlocked.Add(ref _queued, -read);
+                    _places.Release(read);
+                }
 
-            if (batch.Count >= max || (batch.Count > 0 && batch[0].Sequence <= Interlocked.Read(ref _flushTarget)))
+                if (batch.Count == 0)
+                {
+                    if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (batch.Count >= max || batch[0].Sequence <= Interlocked.Read(ref _flushTarget) || reader.Completion.IsCompleted)
+                {
+                    return true;
+                }
+
+                // A partial batch: sleep until enough items wait to fill it, a flush, a completed request, or the
+                // deadline (not per item). The signal is published before the pipe is looked at, so a nudge in between
+                // is not lost.
+                var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _fillSignal, fill);
+                var idle = !busy();
+                var remaining = started + (idle ? linger : interval) - _time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                var missing = max - batch.Count; // at least 1: the batch is not full here
+                Interlocked.Exchange(ref _wakeAt, missing);
+                if (Volatile.Read(ref _queued) < missing)
+                {
+                    timers ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var deadline = idle
+                        ? lingerDeadline ??= Task.Delay(remaining, _time, timers.Token)
+                        : busyDeadline ??= Task.Delay(remaining, _time, timers.Token);
+                    await Task.WhenAny(fill.Task, flush, deadline).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                Volatile.Write(ref _wakeAt, int.MaxValue);
+            }
+        }
+        finally
+        {
+            if (timers is not null)
             {
-                return true;
+                await timers.CancelAsync().ConfigureAwait(false); // stops the deadlines' timers
+                timers.Dispose();
             }
-
-            if (reader.Completion.IsCompleted)
-            {
-                return true;
-            }
-
-            // A partial batch: sleep until enough items wait to fill it, a flush, a completed request, or the deadline
-            // (not per item). The signal is published before the pipe is looked at, so a nudge in between is not lost.
-            var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _fillSignal, fill);
-            var remaining = started + (busy() ? interval : linger) - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero && batch.Count > 0)
-            {
-                return true;
-            }
-
-            var missing = max - batch.Count; // at least 1: the batch is not full here
-            Interlocked.Exchange(ref _wakeAt, missing);
-            if (remaining > TimeSpan.Zero && Volatile.Read(ref _queued) < missing)
-            {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                await Task.WhenAny(fill.Task, flush, Task.Delay(remaining, _time, wait.Token)).ConfigureAwait(false);
-                await wait.CancelAsync().ConfigureAwait(false); // stops the delay's timer
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            Volatile.Write(ref _wakeAt, int.MaxValue);
         }
     }
 
