@@ -77,6 +77,11 @@ internal sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
             failures.Add("Braze:Tracker: MaxQueueSize, FlushInterval and ShutdownTimeout must be positive.");
         }
 
+        if (tracker.Linger < TimeSpan.Zero)
+        {
+            failures.Add("Braze:Tracker:Linger must not be negative.");
+        }
+
         try
         {
             options.Validation.EnsureValid();

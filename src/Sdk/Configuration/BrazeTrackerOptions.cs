@@ -24,10 +24,12 @@ public sealed class BrazeTrackerOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a partial batch waits for more items when no request is in flight. Default zero: an item tracked on
-    /// an idle tracker is sent at once, so an awaited handle costs about one request. Raise it for fuller batches.
+    /// How long a partial batch waits for more items when no request is in flight. Default (null): as long as
+    /// <see cref="FlushInterval"/>. Zero sends at once on an idle tracker, so an awaited handle costs about one
+    /// request; at Braze's ceiling with bursty producers that costs throughput, because the first item of every burst
+    /// then takes a request of its own (see docs/benchmarks.md).
     /// </summary>
-    public TimeSpan Linger { get; set; } = TimeSpan.Zero;
+    public TimeSpan? Linger { get; set; }
 
     /// <summary>What happens when the queue is full. Default <see cref="QueueOverflowPolicy.Wait"/>.</summary>
     public QueueOverflowPolicy OverflowPolicy { get; set; } = QueueOverflowPolicy.Wait;

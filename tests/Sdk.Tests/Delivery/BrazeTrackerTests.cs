@@ -82,7 +82,11 @@ public sealed class BrazeTrackerTests : IDisposable
     [Fact]
     public async Task On_an_idle_tracker_an_awaited_handle_costs_one_request_not_the_flush_interval()
     {
-        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromHours(1));
+        using var f = Fixture(o =>
+        {
+            o.Tracker.FlushInterval = TimeSpan.FromHours(1);
+            o.Tracker.Linger = TimeSpan.Zero;
+        });
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
         for (var i = 0; i < 5; i++)
         {
