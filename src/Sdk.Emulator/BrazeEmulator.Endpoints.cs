@@ -31,7 +31,7 @@ public sealed partial class BrazeEmulator
             return;
         }
 
-        using var document = JsonDocument.Parse(body);
+        using var document = JsonDocument.Parse(body, BrazePayloadValidator.DocumentOptions);
         var counts = await Store.ApplyTrackAsync(document.RootElement, validation, context.RequestAborted).ConfigureAwait(false);
         await Json(context, 201, w =>
         {
@@ -294,7 +294,7 @@ public sealed partial class BrazeEmulator
             w.WriteStartArray("scheduled_broadcasts");
             foreach (var (id, target, targetId, body) in schedules)
             {
-                using var doc = JsonDocument.Parse(body);
+                using var doc = JsonDocument.Parse(body, BrazePayloadValidator.DocumentOptions);
                 var time = doc.RootElement.GetProperty("schedule").GetProperty("time").GetString();
                 if (!BrazeTime.TryParse(time, out var at) || at > end || at < now)
                 {
@@ -335,7 +335,7 @@ public sealed partial class BrazeEmulator
     {
         try
         {
-            return JsonDocument.Parse(Body(context));
+            return JsonDocument.Parse(Body(context), BrazePayloadValidator.DocumentOptions);
         }
         catch (JsonException)
         {
@@ -409,7 +409,7 @@ public sealed partial class BrazeEmulator
         {
             try
             {
-                using var doc = JsonDocument.Parse(Body(c));
+                using var doc = JsonDocument.Parse(Body(c), BrazePayloadValidator.DocumentOptions);
                 Faults = FaultInjector.Parse(doc.RootElement);
             }
             catch (ArgumentException ex)

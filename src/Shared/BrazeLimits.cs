@@ -55,6 +55,16 @@ internal static class BrazeLimits
     /// <summary>Requests per hour to the other endpoints (scheduling, broadcasts, export), shared (spec §2).</summary>
     public const int OtherRequestsPerHour = 250_000;
 
+    /// <summary>
+    /// Levels of objects and arrays below an attributes, event or purchase object (project decision: Braze documents
+    /// none, and a body nested deeper than a JSON reader takes fails as a whole; this keeps the whole request well
+    /// inside the usual 64 levels, so a deep value is its own object's error).
+    /// </summary>
+    public const int MaxNestingDepth = 32;
+
+    /// <summary>The depth to which a body is read when it is judged, so a too-deep object is reported as that object's error.</summary>
+    public const int MaxDocumentDepth = 256;
+
     /// <summary>The latest year Braze stores a time for (the earliest is 0).</summary>
     public const int MaxYear = 3000;
 }

@@ -367,4 +367,18 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => _emulator.Faults = new FaultSettings { RateLimited = 0.6, InternalError = 0.6 });
         await Assert.ThrowsAsync<ArgumentException>(() => BrazeEmulator.StartAsync(new BrazeEmulatorOptions { ApiKey = "has space" }));
     }
+
+    [Fact]
+    public async Task A_deeply_nested_event_is_a_minor_error_and_its_neighbour_is_applied()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"n\":", 100)) + "1" + new string('}', 100);
+        var (status, body, _) = await Post("/users/track", $$$"""{"events":[{"external_id":"deep1","name":"e","time":"2024-01-01T00:00:00Z","properties":{{{deep}}}},{"external_id":"deep2","name":"e","time":"2024-01-01T00:00:00Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(1, body!["events_processed"]!.GetValue<int>());
+        var error = Assert.Single(body["errors"]!.AsArray())!;
+        Assert.Equal("nesting_too_deep", error["code"]!.GetValue<string>());
+        Assert.Equal(0, error["index"]!.GetValue<int>());
+        Assert.NotNull(await _emulator.Store.GetProfileAsync("deep2"));
+    }
 }

@@ -198,6 +198,8 @@ public static partial class BrazePayloadValidator
     {
         switch (value.ValueKind)
         {
+            case JsonValueKind.Array or JsonValueKind.Object when !BrazeRules.NestingDepth(context):
+                break;
             case JsonValueKind.String:
                 StringValue(context, value.GetString()!, inArray: false);
                 break;
@@ -222,7 +224,10 @@ public static partial class BrazePayloadValidator
             if (item.ValueKind == JsonValueKind.Object && !IsDollarTime(item))
             {
                 hasObjects = true;
-                NestedObject(context, item, PropertiesUsage.NestedAttribute);
+                if (BrazeRules.NestingDepth(context))
+                {
+                    NestedObject(context, item, PropertiesUsage.NestedAttribute);
+                }
             }
             else if (IsDollarTime(item))
             {

@@ -298,6 +298,8 @@ public static partial class BrazePayloadValidator
             case JsonValueKind.Null when objectUsage == PropertiesUsage.NestedAttribute && !inArray:
                 AttributeRules.NullInNestedAttribute(context);
                 break;
+            case JsonValueKind.Array or JsonValueKind.Object when !BrazeRules.NestingDepth(context):
+                break;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in value.EnumerateArray())

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Braze.Generated;
 using Braze.Rules;
+using Braze.Shared;
 using Braze.Wire;
 
 namespace Braze;
@@ -13,6 +14,9 @@ namespace Braze;
 /// </summary>
 public static partial class BrazePayloadValidator
 {
+    /// <summary>How deep a body is read: deeper than the nesting rule allows, so a deep object is that object's error.</summary>
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = BrazeLimits.MaxDocumentDepth };
+
     /// <summary>Validates a <c>/users/track</c> body given as text.</summary>
     public static PayloadValidationResult ValidateTrackRequest(string json, BrazeValidationOptions? options = null)
     {
@@ -87,7 +91,7 @@ public static partial class BrazePayloadValidator
 
         try
         {
-            document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
             return true;
         }
         catch (JsonException ex)
@@ -173,6 +177,7 @@ public static partial class BrazePayloadValidator
         {
             using (context.Enter(index))
             {
+                context.ObjectRoot = context.Depth;
                 if (item.ValueKind != JsonValueKind.Object)
                 {
                     context.Report(ValidationCodes.InvalidType, "Each element must be a JSON object.");
@@ -199,6 +204,7 @@ public static partial class BrazePayloadValidator
             index++;
         }
 
+        context.ObjectRoot = 0;
         return index;
     }
 }

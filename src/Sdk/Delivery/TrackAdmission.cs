@@ -34,6 +34,7 @@ internal sealed class TrackAdmission(BrazeValidationOptions options, BrazeMetric
         t_context = null;
         context.Reset();
         context.Push(root);
+        context.ObjectRoot = context.Depth;
         validate(context, item);
         context.Pop();
         byte[]? payload = null;

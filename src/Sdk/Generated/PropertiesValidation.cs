@@ -95,6 +95,9 @@ public static class PropertiesValidation
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(properties);
+
+        // Generated code has already walked this object's members: the depth rule reports once at the crossing level.
+        BrazeRules.NestingDepth(context);
         if (usage is not (PropertiesUsage.Event or PropertiesUsage.Purchase))
         {
             return;

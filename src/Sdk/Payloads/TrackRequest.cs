@@ -160,10 +160,12 @@ public sealed class TrackRequest
         for (var i = 0; i < items.Count; i++)
         {
             context.Push(i);
+            context.ObjectRoot = context.Depth;
             validate(context, items[i]);
             context.Pop();
         }
 
+        context.ObjectRoot = 0;
         context.Pop();
     }
 }

@@ -99,6 +99,28 @@ internal static partial class BrazeRules
             || !BrazeTime.TryParse(value, out var time) || BrazeTime.IsYearInRange(time.UtcDateTime.Year);
     }
 
+    /// <summary>
+    /// A value about to be descended into (an object or array at the current path) may be at most
+    /// <see cref="BrazeLimits.MaxNestingDepth"/> levels below its object. Walkers ask before descending, so a deep value is
+    /// reported once, at the level where it crosses the limit, and never walked further.
+    /// </summary>
+    public static bool NestingDepth(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var depth = context.Depth - context.ObjectRoot;
+        if (depth <= BrazeLimits.MaxNestingDepth)
+        {
+            return true;
+        }
+
+        if (depth == BrazeLimits.MaxNestingDepth + 1)
+        {
+            context.Report(ValidationCodes.NestingTooDeep, $"Value is nested more than {BrazeLimits.MaxNestingDepth} levels below its object; the SDK allows at most {BrazeLimits.MaxNestingDepth}, so that one object, not the request around it, is rejected.");
+        }
+
+        return false;
+    }
+
     /// <summary>An enum value that is none of its type's members has no wire form.</summary>
     public static void UndefinedEnumValue(ValidationContext context, string typeName)
     {

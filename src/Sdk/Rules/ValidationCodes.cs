@@ -64,6 +64,8 @@ internal static class ValidationCodes
     public const string TimeKindUnspecified = "time_kind_unspecified";
     /// <summary>A time inside an array: Braze does not accept datetimes in arrays.</summary>
     public const string TimeInArray = "time_in_array";
+    /// <summary>A value is nested deeper than the SDK allows below its object.</summary>
+    public const string NestingTooDeep = "nesting_too_deep";
 
     /// <summary>A purchase product id is empty or longer than 255 characters.</summary>
     public const string ProductIdInvalid = "product_id_invalid";

@@ -43,6 +43,9 @@ public sealed class ValidationContext
     /// <summary>The number of path segments currently pushed.</summary>
     internal int Depth => _depth;
 
+    /// <summary>The depth of the attributes, event or purchase object being validated (0 outside one): nesting is counted from it.</summary>
+    internal int ObjectRoot { get; set; }
+
     /// <summary>The JSON path of the value being validated, for example <c>events[3].properties.movie</c>.</summary>
     internal string CurrentPath => BuildPath();
 
@@ -94,6 +97,7 @@ public sealed class ValidationContext
         ErrorCount = 0;
         Array.Clear(_segments, 0, _depth);
         _depth = 0;
+        ObjectRoot = 0;
     }
 
     /// <summary>Formats a path from segments the way the SDK reports them.</summary>

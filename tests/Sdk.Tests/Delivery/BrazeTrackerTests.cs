@@ -359,6 +359,22 @@ public sealed class BrazeTrackerTests : IDisposable
         Assert.Equal([1], SentNumbers(f.Fake));
     }
 
+    [Fact]
+    public void An_event_nested_thousands_deep_is_refused_with_a_validation_error_not_another_exception()
+    {
+        using var f = Fixture();
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+        var properties = new BrazeProperties { { "leaf", 1 } };
+        for (var i = 0; i < 2_000; i++)
+        {
+            properties = new BrazeProperties { { "n", properties } };
+        }
+
+        var ex = Assert.Throws<BrazeValidationException>(() => tracker.Track(new TrackEvent(UserId.External("u"), "deep", s_time, properties)));
+        Assert.Equal(ValidationCodes.NestingTooDeep, Assert.Single(ex.Errors).Code);
+        Assert.Equal(0, tracker.PendingCount);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var watch = Stopwatch.StartNew();

@@ -271,6 +271,43 @@ public class RuleTests
         Single(BrazePayloadValidator.ValidateTrackRequest("""{"attributes":[{"external_id":"u","pet":{"born":{"$time":"garbage"}}}]}"""), ValidationCodes.TimeInvalid);
     }
 
+    private static BrazeProperties Nested(int levels)
+    {
+        var properties = new BrazeProperties { { "leaf", 1 } };
+        for (var i = 1; i < levels; i++)
+        {
+            properties = new BrazeProperties { { "n", properties } };
+        }
+
+        return properties;
+    }
+
+    [Fact]
+    public void A_value_nested_too_deep_is_its_objects_error_once_on_both_faces()
+    {
+        // properties (1) + 32 levels of "n": the 33rd level crosses the limit of 32 below the event object.
+        var request = new TrackRequest()
+            .Add(new TrackEvent(s_user, "deep", s_time, Nested(40)))
+            .Add(new TrackEvent(s_user, "fine", s_time, Nested(30)));
+        var error = Single(request.Validate(), ValidationCodes.NestingTooDeep);
+        Assert.Equal(33, error.Path.Split('.').Length - 1); // events[0] then 33 names
+        Assert.True(request.Validate().IsObjectRejected(TrackArray.Events, 0));
+        Assert.False(request.Validate().IsObjectRejected(TrackArray.Events, 1));
+        Agrees(request);
+    }
+
+    [Fact]
+    public void A_body_nested_deeper_than_a_JSON_reader_takes_rejects_only_that_object()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"n\":", 100)) + "1" + new string('}', 100);
+        var body = $$$"""{"events":[{"external_id":"u","name":"deep","time":"2024-05-01T00:00:00Z","properties":{{{deep}}}},{"external_id":"u","name":"fine","time":"2024-05-01T00:00:00Z"}]}""";
+        var result = BrazePayloadValidator.ValidateTrackRequest(body);
+        Assert.False(result.IsRequestRejected);
+        Assert.True(result.IsObjectRejected(TrackArray.Events, 0));
+        Assert.False(result.IsObjectRejected(TrackArray.Events, 1));
+        Assert.Equal(ValidationCodes.NestingTooDeep, Assert.Single(result.Errors).Code);
+    }
+
     [Fact]
     public void Alias_parts_alone_are_not_attributes_on_either_face()
     {
