@@ -22,10 +22,20 @@ internal sealed class SqliteOutbox : ITrackOutbox
         }
 
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("PRAGMA synchronous=NORMAL;");
-        Execute("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at TEXT NOT NULL);");
+        try
+        {
+            _connection.Open();
+            Execute("PRAGMA journal_mode=WAL;");
+            Execute("PRAGMA synchronous=NORMAL;");
+            Execute("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at TEXT NOT NULL);");
+        }
+        catch (SqliteException ex)
+        {
+            // Closed at once: a caller that retries must not leak a file descriptor per attempt.
+            _connection.Dispose();
+            throw new BrazeException($"The Braze outbox file '{Path.GetFullPath(path)}' cannot be used (SQLite error {ex.SqliteErrorCode}: {ex.Message}). Nothing was queued; move the file aside or point Braze:Tracker:OutboxPath elsewhere.", ex);
+        }
+
         _insert = _connection.CreateCommand();
         _insert.CommandText = "INSERT INTO outbox (kind, payload, enqueued_at) VALUES ($kind, $payload, $at); SELECT last_insert_rowid();";
         _insert.Parameters.Add("$kind", SqliteType.Integer);

@@ -375,6 +375,27 @@ public sealed class BrazeTrackerTests : IDisposable
         Assert.Equal(0, tracker.PendingCount);
     }
 
+    [Fact]
+    public void A_damaged_outbox_file_gives_an_error_naming_it_and_leaks_no_descriptor()
+    {
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "damaged.db");
+        File.WriteAllBytes(path, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))]);
+        using var f = Fixture(o => o.Tracker.OutboxPath = path);
+        var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
+
+        var first = Assert.Throws<BrazeException>(() => tracker.Track(Event(1)));
+        Assert.Contains(Path.GetFullPath(path), first.Message, StringComparison.Ordinal);
+        var before = Directory.GetFiles("/proc/self/fd").Length;
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Throws<BrazeException>(() => tracker.Track(Event(i)));
+        }
+
+        Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 5); // other tests may open a few meanwhile
+        Assert.Equal(0, tracker.PendingCount);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var watch = Stopwatch.StartNew();
