@@ -42,7 +42,7 @@ public sealed class TrackObjectRange
     public int PurchasesCount { get; }
 
     /// <summary>Objects in the range.</summary>
-    public int Count => AttributesCount + EventsCount + PurchasesCount;
+    internal int Count => AttributesCount + EventsCount + PurchasesCount;
 
     /// <summary>True when <c>array[index]</c> of the caller's request is in this range.</summary>
     internal bool Contains(TrackArray array, int index) => array switch

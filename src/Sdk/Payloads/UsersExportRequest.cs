@@ -29,7 +29,7 @@ public sealed class UsersExportRequest
     }
 
     /// <summary>The users to export, each by any kind of identifier.</summary>
-    public IReadOnlyList<UserId> Users { get; }
+    internal IReadOnlyList<UserId> Users { get; }
 
     /// <summary><c>fields_to_export</c>: the top-level profile fields to return (all when empty).</summary>
     public IReadOnlyList<string> FieldsToExport { get; init; } = [];
