@@ -26,8 +26,7 @@ internal sealed class BatchQueue
     {
         _places = new SemaphoreSlim(Math.Max(1, capacity));
         _time = time;
-        // Bounded to the places (so a write never waits): its buffer is one array, reused, where an unbounded channel's
-        // segments keep growing and, past a million items, land on the large object heap and bring gen2 collections.
+        // Bounded to the places, so a write into a reserved place never waits; the places, not the channel, make callers wait.
         _channel = Channel.CreateBounded<TrackedItem>(new BoundedChannelOptions(Math.Max(1, capacity)) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
     }
 

@@ -46,10 +46,6 @@ public sealed class PayloadValidationResult
     /// <param name="index">Index in that array.</param>
     public bool IsObjectRejected(TrackArray array, int index) => _rejected.Contains((array, index));
 
-    /// <summary>The errors (not warnings) reported inside <c>array[index]</c>.</summary>
-    internal IEnumerable<ValidationError> ErrorsFor(TrackArray array, int index)
-        => Errors.Where(e => e.Severity == ValidationSeverity.Error && TryGetObject(e.Path, out var a, out var i) && a == array && i == index);
-
     /// <summary>Throws <see cref="BrazeValidationException"/> when the result holds an error.</summary>
     public void ThrowIfInvalid()
     {

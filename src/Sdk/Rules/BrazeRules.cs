@@ -21,9 +21,6 @@ internal static partial class BrazeRules
     /// <summary>Values of <c>subscription_groups[].subscription_state</c>.</summary>
     public static readonly IReadOnlyList<string> SubscriptionGroupStates = ["subscribed", "unsubscribed"];
 
-    /// <summary>Length in Unicode code points (a surrogate pair counts once), the unit of Braze's 255 limit.</summary>
-    public static int CodePointLength(string value) => CodePoints.Length(value);
-
     /// <summary>True when the text holds Liquid (<c>{{ ... }}</c> or <c>{% ... %}</c>), which only a User Update step renders.</summary>
     public static bool IsLiquid(ReadOnlySpan<char> value)
         => value.Contains("{{", StringComparison.Ordinal) || value.Contains("{%", StringComparison.Ordinal);
@@ -41,7 +38,7 @@ internal static partial class BrazeRules
             return true;
         }
 
-        var length = CodePointLength(value);
+        var length = CodePoints.Length(value);
         if (length <= max)
         {
             return true;
@@ -90,7 +87,7 @@ internal static partial class BrazeRules
     internal static bool IsValidStringOrTime(BrazeValidationOptions options, string value)
     {
         var max = options.MaxStringLength;
-        if (value.Length > max && CodePointLength(value) > max)
+        if (value.Length > max && CodePoints.Length(value) > max)
         {
             return false;
         }
@@ -153,7 +150,7 @@ internal static partial class BrazeRules
             return false;
         }
 
-        var length = CodePointLength(name);
+        var length = CodePoints.Length(name);
         if (length > context.Options.MaxStringLength)
         {
             context.Report(ValidationCodes.EventNameTooLong, $"Event name is {length} characters; Braze allows at most {context.Options.MaxStringLength}.");
@@ -180,7 +177,7 @@ internal static partial class BrazeRules
                 context.Report(ValidationCodes.NameEmpty, "Property name is empty; Braze requires non-empty names.");
                 return false;
             case NameProblem.TooLong:
-                context.Report(ValidationCodes.NameTooLong, $"Property name is {CodePointLength(name)} characters; Braze allows at most {max}.");
+                context.Report(ValidationCodes.NameTooLong, $"Property name is {CodePoints.Length(name)} characters; Braze allows at most {max}.");
                 return false;
             case NameProblem.LeadingDollar:
                 context.Report(ValidationCodes.NameLeadingDollar, $"Property name '{name}' starts with '$'; Braze does not allow a leading '$'.");
@@ -210,7 +207,7 @@ internal static partial class BrazeRules
             return false;
         }
 
-        var length = CodePointLength(name);
+        var length = CodePoints.Length(name);
         if (length > context.Options.MaxStringLength)
         {
             context.Report(ValidationCodes.NameTooLong, $"Custom attribute name is {length} characters; Braze allows at most {context.Options.MaxStringLength}.");
@@ -420,7 +417,7 @@ internal static partial class BrazeRules
             return false;
         }
 
-        var length = CodePointLength(productId);
+        var length = CodePoints.Length(productId);
         if (length > context.Options.MaxStringLength)
         {
             context.Report(ValidationCodes.ProductIdInvalid, $"product_id is {length} characters; Braze allows at most {context.Options.MaxStringLength}.");
