@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Adds every public symbol the build reports as undeclared (RS0016) to src/Sdk/PublicAPI.Unshipped.txt and removes
+# Adds every public symbol the build reports as undeclared (RS0016) to PROJECT/PublicAPI.Unshipped.txt (default src/Sdk) and removes
 # the declared ones that no longer exist (RS0017). Review the diff: it is the change to the package's public API.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
-api=src/Sdk/PublicAPI.Unshipped.txt
-log=$(dotnet build src/Sdk/Sdk.csproj --no-incremental -p:BuildProjectReferences=false -p:TreatWarningsAsErrors=false 2>&1 || true)
+project=${1:-src/Sdk}
+api=$project/PublicAPI.Unshipped.txt
+log=$(dotnet build "$project" --no-incremental -p:BuildProjectReferences=false -p:TreatWarningsAsErrors=false 2>&1 || true)
 added=$(grep -oE "RS0016: Symbol '.*' is not part of the declared public API" <<<"$log" | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API$/\1/" | sort -u || true)
 removed=$(grep -oE "RS0017: Symbol '.*' is part of the declared API" <<<"$log" | sed -E "s/^RS0017: Symbol '(.*)' is part of the declared API$/\1/" | sort -u || true)
 # RS0036: a declared line lacks nullability annotations; the message holds the annotated form. The line it replaces

@@ -49,14 +49,14 @@ public sealed class KillTests
             }
 
             await using var emulator = await BrazeEmulator.StartAsync();
-            await using var provider = SdkAgainstEmulatorTests.Services(emulator, o => o.Tracker.OutboxPath = outbox);
+            await using var provider = SdkAgainstEmulatorTests.Services(emulator, outboxPath: outbox);
             var tracker = provider.GetRequiredService<BrazeTracker>();
             await tracker.StartAsync(CancellationToken.None);
             await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
             var counts = await emulator.Store.CountsAsync();
             Assert.Equal(count, counts.DistinctEvents);
-            Assert.Equal(0, tracker.OutboxCount);
+            Assert.Equal(0, (await tracker.GetOutboxStatsAsync())!.Count);
             await tracker.StopAsync(CancellationToken.None);
         }
         finally

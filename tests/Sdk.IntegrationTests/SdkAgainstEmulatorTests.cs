@@ -11,9 +11,14 @@ public sealed class SdkAgainstEmulatorTests
 {
     private static readonly DateTimeOffset s_time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
-    internal static ServiceProvider Services(BrazeEmulator emulator, Action<BrazeOptions>? configure = null)
+    internal static ServiceProvider Services(BrazeEmulator emulator, Action<BrazeOptions>? configure = null, string? outboxPath = null)
     {
         var services = new ServiceCollection();
+        if (outboxPath is not null)
+        {
+            services.AddBrazeSqliteOutbox(outboxPath);
+        }
+
         // Every level, read by the test-wide secret watch.
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new AuditLoggerProvider()));
         services.AddBraze(o =>

@@ -13,8 +13,8 @@ services.AddBraze(o =>
     o.ApiKey = "kill-test";
     o.BaseUrl = new Uri("http://127.0.0.1:9"); // discard port: nothing answers
     o.MaxRetryAttempts = 1000;
-    o.Tracker.OutboxPath = outbox;
 });
+services.AddBrazeSqliteOutbox(outbox);
 var provider = services.BuildServiceProvider();
 var tracker = provider.GetRequiredService<IBrazeTracker>();
 for (var i = 0; i < count; i++)

@@ -82,6 +82,11 @@ internal sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
             failures.Add("Braze:Tracker:Linger must not be negative.");
         }
 
+        if (tracker.RedeliveryDelay <= TimeSpan.Zero || tracker.MaxRedeliveryDelay < tracker.RedeliveryDelay || tracker.DeadLetterAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Braze:Tracker: RedeliveryDelay and DeadLetterAfter must be positive, and MaxRedeliveryDelay at least RedeliveryDelay.");
+        }
+
         try
         {
             options.Validation.EnsureValid();

@@ -38,8 +38,19 @@ public sealed class BrazeTrackerOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Path of the SQLite outbox file. When set, every accepted item is stored durably until Braze accepted it (or
-    /// rejected it for good), survives a crash or kill, and is sent again on the next start. Null: no outbox.
+    /// How long an item waits before its next attempt after its request failed for a reason that is not the item's
+    /// (no answer, 5xx, 408, 429, 401, 403, retries exhausted). Doubles with each failed attempt, with jitter, up to
+    /// <see cref="MaxRedeliveryDelay"/>. Default 5 seconds.
     /// </summary>
-    public string? OutboxPath { get; set; }
+    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two attempts of an item. Default 5 minutes.</summary>
+    public TimeSpan MaxRedeliveryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long an item may stay undelivered before the tracker gives up on it: it then goes to the outbox's dead
+    /// letters with the last reason (or, without an outbox, its handle fails and the dead-lettered metric counts it).
+    /// Default 7 days.
+    /// </summary>
+    public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(7);
 }

@@ -3,8 +3,9 @@ using System.Threading.Channels;
 namespace Braze.Delivery;
 
 /// <summary>
-/// The tracker's queue and its batching: a bounded number of places (reserved before an item is queued, waited for
-/// with a plain or an async wait as the caller is, never sync-over-async), and batches cut by Nagle's rule: at once
+/// The tracker's queue and its batching: a bounded number of places (reserved before an item is accepted and held
+/// until it completes, so deferred and in-flight items count too, waited for with a plain or an async wait as the
+/// caller is, never sync-over-async), and batches cut by Nagle's rule: at once
 /// when no request is in flight (after an optional linger), otherwise when the batch fills, a flush asks for it, a
 /// request completes (<see cref="Nudge"/>) or the flush interval passes. The reading loop sleeps while it holds a
 /// partial batch until one of those happens, so it wakes once per batch instead of once per item.
@@ -47,15 +48,14 @@ internal sealed class BatchQueue
         return Held();
     }
 
-    /// <summary>Gives back a place that was reserved but not used.</summary>
-    public void Unreserve() => _places.Release();
+    /// <summary>Gives back places: their items completed, or were reserved and not used.</summary>
+    public void Release(int places) => _places.Release(places);
 
-    /// <summary>Queues an item into its reserved place; false (and the place given back) when the queue is closed.</summary>
+    /// <summary>Queues an item that holds a place (new, replayed, or due again after a deferral); false when the queue is closed.</summary>
     public bool TryEnqueue(TrackedItem item)
     {
         if (!_channel.Writer.TryWrite(item))
         {
-            _places.Release();
             return false;
         }
 
@@ -143,7 +143,6 @@ internal sealed class BatchQueue
                 if (read > 0)
                 {
                     Interlocked.Add(ref _queued, -read);
-                    _places.Release(read);
                 }
 
                 if (batch.Count == 0)

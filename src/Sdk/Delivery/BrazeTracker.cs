@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Braze.Delivery;
 using Braze.Sending;
 using Braze.Transport;
-using Braze.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,38 +10,49 @@ namespace Braze;
 
 /// <summary>
 /// The background tracker: admits validated, serialized items (<see cref="TrackAdmission"/>) into a bounded queue
-/// (<see cref="BatchQueue"/>), sends batches of them, several in flight, through the sending layer
-/// (<see cref="ITrackSender"/>: the same HTTP pipeline as the client, never a second one), and completes each item's
-/// handle through the <see cref="CompletionLedger"/>, which also keeps the optional outbox. Registered by
-/// <c>AddBraze</c> and started and stopped with the host; without a host it starts on first use and drains on
+/// (<see cref="BatchQueue"/>), stores them durably first when it has an outbox (<see cref="OutboxAppender"/>, one
+/// commit for many callers), sends batches of them, several in flight, through the sending layer
+/// (<see cref="ITrackSender"/>: the same HTTP pipeline as the client, never a second one), and settles each item from
+/// Braze's answer (<see cref="BatchDelivery"/>: delivered, dead-lettered, or deferred to a later attempt) through the
+/// <see cref="CompletionLedger"/>. Items an earlier run left in the outbox are claimed as places free up. Registered
+/// by <c>AddBraze</c> and started and stopped with the host; without a host it starts on first use and drains on
 /// <see cref="DisposeAsync"/>.
 /// </summary>
 internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsyncDisposable, IDisposable
 {
-    private readonly ITrackSender _sender;
+    // Items claimed from the outbox per read: enough to fill batches, few enough to leave places to new callers.
+    private const int ClaimPage = 1000;
+
     private readonly BrazeOptions _options;
     private readonly BrazeTrackerOptions _tracker;
-    private readonly Func<ITrackOutbox>? _outboxFactory;
+    private readonly Func<IBrazeOutbox>? _outboxFactory;
     private readonly ILogger _logger;
     private readonly BrazeMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly TrackAdmission _admission;
     private readonly BatchQueue _queue;
     private readonly CompletionLedger _ledger;
+    private readonly DeferredItems _deferred;
+    private readonly BatchDelivery _delivery;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
+    private TaskCompletionSource _claimSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstClaim = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OutboxAppender? _appender;
+    private OutboxStats? _outboxStats;
     private long _sequence;
     private int _sending;
     private Task? _loop;
+    private Task? _claims;
     private Task? _stopping;
     private volatile bool _accepting = true;
 
     /// <summary>Creates a tracker that sends through <paramref name="sender"/> and keeps items in the outbox <paramref name="outboxFactory"/> opens (none when null).</summary>
-    public BrazeTracker(ITrackSender sender, BrazeOptions options, Func<ITrackOutbox>? outboxFactory = null, ILogger<BrazeTracker>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
+    public BrazeTracker(ITrackSender sender, BrazeOptions options, Func<IBrazeOutbox>? outboxFactory = null, ILogger<BrazeTracker>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
     {
-        _sender = sender ?? throw new ArgumentNullException(nameof(sender));
+        ArgumentNullException.ThrowIfNull(sender);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _tracker = options.Tracker;
         _outboxFactory = outboxFactory;
@@ -51,15 +61,25 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _time = timeProvider ?? TimeProvider.System;
         _admission = new TrackAdmission(options.Validation, metrics);
         _queue = new BatchQueue(_tracker.MaxQueueSize, _time);
-        _ledger = new CompletionLedger(metrics, _logger);
+        _ledger = new CompletionLedger(_queue.Release, metrics, _logger);
+        _deferred = new DeferredItems(_time, Requeue);
+        _delivery = new BatchDelivery(sender, _ledger, _deferred, _tracker, _time, _logger, metrics);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
+        metrics?.ObserveOutbox(() => _outboxStats is { } s ? (s.Count, s.OldestEnqueuedAt, s.DeadLetters) : null);
     }
 
     /// <inheritdoc />
     public int PendingCount => _ledger.Count;
 
-    /// <summary>Items stored in the outbox (0 without one).</summary>
-    public long OutboxCount => _ledger.OutboxCount();
+    /// <summary>Items waiting for a later attempt after their request failed for a reason not theirs.</summary>
+    internal int DeferredCount => _deferred.Count;
+
+    /// <summary>Until when delivery is paused by a 401 or 403 (null: not paused).</summary>
+    internal DateTimeOffset? PausedUntil => _delivery.PausedUntil;
+
+    /// <summary>The outbox now (null without one, or before the tracker started).</summary>
+    internal async Task<OutboxStats?> GetOutboxStatsAsync(CancellationToken cancellationToken = default)
+        => _ledger.Outbox is { } outbox ? _outboxStats = await outbox.GetStatsAsync(cancellationToken).ConfigureAwait(false) : null;
 
     /// <inheritdoc />
     public TrackHandle Track(TrackEvent trackEvent) => Accept(TrackArray.Events, _admission.Admit(trackEvent));
@@ -73,19 +93,10 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// <inheritdoc />
     public IReadOnlyList<TrackHandle> Track(TrackRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var validation = request.Validate(_options.Validation);
-        if (!validation.IsValid)
-        {
-            _metrics?.ObjectsRejected.Add(request.Count);
-            throw new BrazeValidationException(validation.Errors);
-        }
-
-        var handles = new List<TrackHandle>(request.Count);
-        handles.AddRange(request.Attributes.Select(Track));
-        handles.AddRange(request.Events.Select(Track));
-        handles.AddRange(request.Purchases.Select(Track));
-        return handles;
+        var items = Admit(request);
+        var accepted = AcceptAllAsync(items, blocking: true, CancellationToken.None);
+        // Blocking by contract (like every Track): the wait above is synchronous, so this task has already completed.
+        return accepted.IsCompleted ? accepted.GetAwaiter().GetResult() : accepted.AsTask().GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
@@ -101,26 +112,31 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         => AcceptAsync(TrackArray.Attributes, _admission.Admit(attributes), cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TrackHandle>> EnqueueAsync(TrackRequest request, CancellationToken cancellationToken = default)
+        => AcceptAllAsync(Admit(request), blocking: false, cancellationToken);
+
+    /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         EnsureStarted();
-        var waiting = _ledger.Snapshot().Select(i => i.GetTask()).ToList();
+        await _firstClaim.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Every item accepted by now gets its attempt, deferred ones included; the flush returns when each attempt ended
+        // (delivered, rejected, or deferred again because Braze is still failing: a flush never waits out an outage).
+        // An item whose Track is still waiting for a place was not accepted yet, and is not waited for.
+        var waiting = _ledger.Snapshot().Where(i => i.HoldsPlace).Select(i => i.GetAttemptTask()).ToList();
+        _deferred.ReleaseAll();
         _queue.RequestFlush(Interlocked.Read(ref _sequence));
-        try
-        {
-            await Task.WhenAll(waiting).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Item failures are reported through their own handles; flushing only waits for them.
-        }
+        await Task.WhenAll(waiting).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Starts the sending loop (and replays the outbox). Called by the host; otherwise on first use.</summary>
+    /// <summary>
+    /// Opens the outbox, claims a first page of what an earlier run left in it (pending, and flushable, once this
+    /// returns), and starts the sending loop. Called by the host; otherwise on first use.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         EnsureStarted();
-        return Task.CompletedTask;
+        return _firstClaim.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -147,7 +163,25 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// <summary>Stops like <see cref="DisposeAsync"/>, blocking the calling thread (at most the shutdown timeout).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Accepts an admitted item on the caller's thread, waiting there for a place when the queue is full (policy Wait).</summary>
+    /// <summary>Every object of a request as it will be sent, validated together first: one invalid object refuses them all.</summary>
+    private List<(TrackArray Array, byte[] Payload)> Admit(TrackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = request.Validate(_options.Validation);
+        if (!validation.IsValid)
+        {
+            _metrics?.ObjectsRejected.Add(request.Count);
+            throw new BrazeValidationException(validation.Errors);
+        }
+
+        var items = new List<(TrackArray, byte[])>(request.Count);
+        items.AddRange(request.Attributes.Select(a => (TrackArray.Attributes, _admission.Admit(a))));
+        items.AddRange(request.Events.Select(e => (TrackArray.Events, _admission.Admit(e))));
+        items.AddRange(request.Purchases.Select(p => (TrackArray.Purchases, _admission.Admit(p))));
+        return items;
+    }
+
+    /// <summary>Accepts an admitted item on the caller's thread, waiting there for a place when the queue is full (policy Wait) and for its commit.</summary>
     private TrackHandle Accept(TrackArray array, byte[] payload)
     {
         var item = Begin(array, payload);
@@ -158,16 +192,18 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 throw Stopping();
             }
 
+            item.HoldsPlace = true;
+            _appender?.AppendAsync([item]).GetAwaiter().GetResult();
             return Commit(item);
         }
         catch (Exception ex)
         {
-            _ledger.Withdraw(item, ex);
+            _ledger.WithdrawAsync([item], ex).AsTask().GetAwaiter().GetResult();
             throw;
         }
     }
 
-    /// <summary>Accepts an admitted item, waiting asynchronously for a place when the queue is full (policy Wait).</summary>
+    /// <summary>Accepts an admitted item, waiting asynchronously for a place when the queue is full (policy Wait) and for its commit.</summary>
     private async ValueTask<TrackHandle> AcceptAsync(TrackArray array, byte[] payload, CancellationToken cancellationToken)
     {
         var item = Begin(array, payload);
@@ -178,16 +214,81 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 throw Stopping();
             }
 
+            item.HoldsPlace = true;
+            if (_appender is { } appender)
+            {
+                await appender.AppendAsync([item]).ConfigureAwait(false);
+            }
+
             return Commit(item);
         }
         catch (Exception ex)
         {
-            _ledger.Withdraw(item, ex);
+            await _ledger.WithdrawAsync([item], ex).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Records a new item (stored in the outbox first) before it takes a place in the queue.</summary>
+    /// <summary>
+    /// Accepts every item or none: places for all of them first, then one durable write, then the queue. A failure or a
+    /// cancellation on the way withdraws them all.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<TrackHandle>> AcceptAllAsync(List<(TrackArray Array, byte[] Payload)> admitted, bool blocking, CancellationToken cancellationToken)
+    {
+        if (admitted.Count > _tracker.MaxQueueSize)
+        {
+            throw new ArgumentException($"The request holds {admitted.Count} objects; the tracker's queue holds at most {_tracker.MaxQueueSize} (Braze:Tracker:MaxQueueSize). Send it with IBrazeClient.TrackAsync, or in parts.", "request");
+        }
+
+        var items = new List<TrackedItem>(admitted.Count);
+        foreach (var (array, payload) in admitted)
+        {
+            items.Add(Begin(array, payload));
+        }
+
+        try
+        {
+            foreach (var item in items)
+            {
+                var held = _queue.TryReserve() || (blocking ? WaitForPlace() : await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false));
+                if (!held)
+                {
+                    throw Stopping();
+                }
+
+                item.HoldsPlace = true;
+            }
+
+            if (_appender is { } appender)
+            {
+                var durable = appender.AppendAsync(items);
+                if (blocking)
+                {
+                    durable.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    await durable.ConfigureAwait(false);
+                }
+            }
+
+            var handles = new TrackHandle[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                handles[i] = Commit(items[i]);
+            }
+
+            return handles;
+        }
+        catch (Exception ex)
+        {
+            // Items already queued when the queue closed mid-way are completed by the shutdown; the rest are withdrawn.
+            await _ledger.WithdrawAsync(items, ex).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Records a new item as pending before it takes a place in the queue.</summary>
     private TrackedItem Begin(TrackArray array, byte[] payload)
     {
         if (!_accepting)
@@ -196,8 +297,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
 
         EnsureStarted();
-        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload);
-        _ledger.Store(item, _time.GetUtcNow());
+        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload, _time.GetUtcNow());
         _ledger.Add(item);
         return item;
     }
@@ -226,11 +326,31 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
     private TrackHandle Commit(TrackedItem item) => _queue.TryEnqueue(item) ? new TrackHandle(item) : throw Stopping();
 
+    /// <summary>Deferred items whose time came (or a flush released them) go back in the queue, in their places.</summary>
+    private void Requeue(List<TrackedItem> items)
+    {
+        foreach (var item in items)
+        {
+            // After the queue closed the shutdown completes them (kept in the outbox, or reported).
+            _queue.TryEnqueue(item);
+        }
+    }
+
     private static ObjectDisposedException Stopping() => new(nameof(BrazeTracker), "The Braze tracker is stopping and accepts no more items.");
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _accepting = false;
+        var kept = _ledger.Outbox is not null;
+        if (kept)
+        {
+            _deferred.Clear(); // their rows keep the next attempt time for the next start
+        }
+        else
+        {
+            _deferred.ReleaseAll(); // without an outbox, one last attempt before the deadline
+        }
+
         _queue.Close();
         if (_loop is { } loop)
         {
@@ -252,18 +372,22 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
 
             await _sendCts.CancelAsync().ConfigureAwait(false);
+            if (_claims is { } claims)
+            {
+                await claims.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
-        // Items never sent are still pending in the ledger and are failed below.
+        // Items not delivered by now are still pending in the ledger: kept in the outbox, or reported.
+        _deferred.Clear();
         _queue.DrainUnsent();
-        var kept = _ledger.HasOutbox;
         var undelivered = 0;
         foreach (var item in _ledger.Snapshot())
         {
             var reason = kept
                 ? "The tracker stopped before Braze accepted the item; it is kept in the outbox and sent on the next start."
                 : "The tracker stopped before Braze accepted the item; without an outbox it is not kept.";
-            if (_ledger.Complete(item, new BrazeDeliveryException(reason, null, keptInOutbox: kept), removeFromOutbox: false))
+            if (_ledger.Abandon(item, new BrazeDeliveryException(reason, null, keptInOutbox: kept)))
             {
                 undelivered++;
             }
@@ -282,7 +406,11 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
         }
 
-        _ledger.Close();
+        _appender?.Dispose();
+        if (_ledger.Outbox is { } outbox)
+        {
+            await outbox.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void EnsureStarted()
@@ -301,39 +429,152 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
             if (_outboxFactory is not null)
             {
-                Replay(_ledger.Open(_outboxFactory()));
+                // Opened here, so a file in use or damaged stops the start with an error naming it.
+                var outbox = _outboxFactory();
+                _ledger.Outbox = outbox;
+                _appender = new OutboxAppender(outbox);
+                _claims = Task.Run(ClaimAsync);
+            }
+
+            else
+            {
+                _firstClaim.TrySetResult();
             }
 
             _loop = Task.Run(RunAsync);
         }
     }
 
-    /// <summary>Queues what an earlier run left in the outbox, as far as the queue holds; the rest waits for the next start.</summary>
-    private void Replay(IReadOnlyList<OutboxRow> rows)
+    /// <summary>
+    /// Claims what an earlier run left in the outbox (or what was replayed from its dead letters), as places free up:
+    /// a backlog larger than the queue goes on in the same run. Looks again every half minute once it is drained.
+    /// </summary>
+    private async Task ClaimAsync()
     {
-        var replayed = 0;
-        foreach (var row in rows)
+        try
         {
-            if (!Enum.IsDefined(row.Array))
+            await ClaimLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _firstClaim.TrySetResult(); // a start or flush never waits on a claim loop that ended
+        }
+    }
+
+    private async Task ClaimLoopAsync()
+    {
+        var token = _sendCts.Token;
+        var outbox = _ledger.Outbox!;
+        var claimed = 0;
+        while (!token.IsCancellationRequested)
+        {
+            var signal = Volatile.Read(ref _claimSignal).Task;
+            int places;
+            try
             {
-                LogUnknownOutboxRow(_logger, row.Id);
+                if (!await _queue.ReserveAsync(token).ConfigureAwait(false))
+                {
+                    return; // closed
+                }
+
+                places = 1;
+                while (places < ClaimPage && _queue.TryReserve())
+                {
+                    places++;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            IReadOnlyList<OutboxItem> rows;
+            try
+            {
+                rows = await outbox.ClaimAsync(places, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                _queue.Release(places);
+                _firstClaim.TrySetResult();
+                LogClaimFailed(_logger, ex);
+                await Task.WhenAny(signal, Task.Delay(TimeSpan.FromSeconds(30), _time, token)).ConfigureAwait(false);
                 continue;
             }
-
-            if (!_queue.TryReserve())
+            catch (OperationCanceledException)
             {
-                break;
+                _queue.Release(places);
+                return;
             }
 
-            var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload) { OutboxId = row.Id };
+            _queue.Release(places - rows.Count);
+            var now = _time.GetUtcNow();
+            try
+            {
+                Schedule(rows, now);
+            }
+            finally
+            {
+                _firstClaim.TrySetResult();
+            }
+
+            claimed += rows.Count;
+            if (rows.Count < places)
+            {
+                if (claimed > 0)
+                {
+                    LogReplayed(_logger, claimed);
+                    claimed = 0;
+                }
+
+                await RefreshOutboxStatsAsync(outbox, token).ConfigureAwait(false);
+                await Task.WhenAny(signal, Task.Delay(TimeSpan.FromSeconds(30), _time, token)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Claimed rows become pending items in their places: queued now, or when their next attempt is due.</summary>
+    private void Schedule(IReadOnlyList<OutboxItem> rows, DateTimeOffset now)
+    {
+        var later = new Dictionary<DateTimeOffset, List<TrackedItem>>();
+        foreach (var row in rows)
+        {
+            var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload, row.EnqueuedAt)
+            {
+                OutboxId = row.Id,
+                Attempts = row.Attempts,
+                HoldsPlace = true,
+            };
             _ledger.Add(item);
-            _queue.TryEnqueue(item);
-            replayed++;
+            if (row.NextAttemptAt is { } next && next > now)
+            {
+                // Rows of one failed request share their next attempt time: one timer for them all.
+                (later.TryGetValue(next, out var group) ? group : later[next] = []).Add(item);
+            }
+            else
+            {
+                _queue.TryEnqueue(item);
+            }
         }
 
-        if (replayed > 0)
+        foreach (var (next, items) in later)
         {
-            LogReplayed(_logger, replayed);
+            _deferred.Schedule(items, next - now);
+        }
+    }
+
+    /// <summary>Looks for claimable outbox rows now (after dead letters were replayed) instead of at the next half minute.</summary>
+    internal void ClaimNow() => Interlocked.Exchange(ref _claimSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private async Task RefreshOutboxStatsAsync(IBrazeOutbox outbox, CancellationToken token)
+    {
+        try
+        {
+            _outboxStats = await outbox.GetStatsAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogClaimFailed(_logger, ex);
         }
     }
 
@@ -358,6 +599,13 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                     continue;
                 }
 
+                if (_delivery.PausedUntil is { } until)
+                {
+                    // 401/403: no request until the pause ends; the batch waits with the deferred items.
+                    await _delivery.HoldAsync([.. batch], until).ConfigureAwait(false);
+                    continue;
+                }
+
                 await _slots.WaitAsync(_sendCts.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _sending);
                 var send = SendBatchAsync([.. batch]);
@@ -370,12 +618,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
             catch (Exception ex)
             {
-                // The loop survives anything: fail this batch and go on with the next.
+                // The loop survives anything: the batch is kept for a later attempt, and sending goes on.
                 LogLoopError(_logger, ex);
-                foreach (var item in batch)
-                {
-                    _ledger.Complete(item, new BrazeDeliveryException("The tracker could not send the item.", ex), removeFromOutbox: true);
-                }
+                await _delivery.DeferAsync([.. batch], ex).ConfigureAwait(false);
             }
         }
     }
@@ -384,43 +629,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     {
         try
         {
-            // Sized once from the batch: growing lists here cost more per item than the item's own bookkeeping.
-            Span<int> counts = stackalloc int[TrackArrays.All.Length];
-            foreach (var item in batch)
-            {
-                counts[(int)item.Array]++;
-            }
-
-            var payloads = new List<ReadOnlyMemory<byte>>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
-            var items = new List<TrackedItem>[] { new(counts[0]), new(counts[1]), new(counts[2]) };
-            foreach (var item in batch)
-            {
-                payloads[(int)item.Array].Add(item.Payload);
-                items[(int)item.Array].Add(item);
-            }
-
-            var result = await _sender.SendChunksAsync(new TrackChunker(payloads[0], payloads[1], payloads[2]), _sendCts.Token).ConfigureAwait(false);
-            var claimed = new List<TrackedItem>(batch.Count);
-            var errors = default(Dictionary<TrackedItem, Exception>);
-            foreach (var array in TrackArrays.All)
-            {
-                var list = items[(int)array];
-                for (var i = 0; i < list.Count; i++)
-                {
-                    if (!_ledger.Claim(list[i]))
-                    {
-                        continue;
-                    }
-
-                    claimed.Add(list[i]);
-                    if (!result.IsAccepted(array, i))
-                    {
-                        (errors ??= []).Add(list[i], Reason(result, array, i));
-                    }
-                }
-            }
-
-            _ledger.Settle(claimed, item => errors is not null && errors.TryGetValue(item, out var error) ? error : null);
+            await _delivery.DeliverAsync(batch, _sendCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
         {
@@ -429,8 +638,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         catch (Exception ex)
         {
             LogLoopError(_logger, ex);
-            var failure = new BrazeDeliveryException("Sending the item failed.", ex);
-            _ledger.Settle(batch.Where(_ledger.Claim).ToList(), _ => failure);
+            await _delivery.DeferAsync(batch.Where(i => !i.IsCompleted).ToList(), ex).ConfigureAwait(false);
         }
         finally
         {
@@ -440,22 +648,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
     }
 
-    private static BrazeDeliveryException Reason(TrackResult result, TrackArray array, int index)
-    {
-        foreach (var failure in result.Failures)
-        {
-            if (failure.Range.Contains(array, index))
-            {
-                return new BrazeDeliveryException($"Braze did not accept the request holding the item: {failure.Exception.Message}", failure.Exception);
-            }
-        }
-
-        var error = result.Errors.FirstOrDefault(e => e.Array == array && e.Index == index)
-            ?? result.Errors.FirstOrDefault(e => e.Array is null && e.Range.Contains(array, index));
-        return new BrazeDeliveryException($"Braze rejected the item: {error?.Message ?? "unknown reason"}");
-    }
-
-    [LoggerMessage(20, LogLevel.Error, "The Braze tracker hit an error; the affected items are failed and sending goes on")]
+    [LoggerMessage(20, LogLevel.Error, "The Braze tracker hit an error; the affected items are kept for a later attempt and sending goes on")]
     private static partial void LogLoopError(ILogger logger, Exception exception);
 
     [LoggerMessage(21, LogLevel.Error, "The Braze tracker stopped with {Count} undelivered item(s) and no outbox; their handles are failed")]
@@ -464,9 +657,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     [LoggerMessage(22, LogLevel.Warning, "The Braze tracker stopped with {Count} undelivered item(s); they are kept in the outbox for the next start")]
     private static partial void LogKeptInOutbox(ILogger logger, int count);
 
-    [LoggerMessage(23, LogLevel.Information, "The Braze tracker replays {Count} item(s) from its outbox")]
+    [LoggerMessage(23, LogLevel.Information, "The Braze tracker claimed {Count} item(s) from its outbox")]
     private static partial void LogReplayed(ILogger logger, int count);
 
-    [LoggerMessage(25, LogLevel.Error, "The Braze tracker skipped outbox row {Id}: it names no array of /users/track; the row stays in the outbox")]
-    private static partial void LogUnknownOutboxRow(ILogger logger, long id);
+    [LoggerMessage(25, LogLevel.Error, "The Braze tracker could not read its outbox; it tries again in half a minute")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
 }

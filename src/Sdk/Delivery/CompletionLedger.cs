@@ -4,65 +4,24 @@ using Microsoft.Extensions.Logging;
 namespace Braze.Delivery;
 
 /// <summary>
-/// Which accepted items are not completed yet, and the one way they complete: claimed exactly once (a send, a
-/// failure and a shutdown may race for the same item), out of the outbox next, completed last. So once a handle
-/// completes (and so once a flush returns) its item is no longer stored, and a crash in between can only resend it,
-/// never lose it. The pending items are an intrusive list: tracking one allocates nothing.
+/// Which accepted items are not completed yet, and the only ways they end: claimed exactly once (a send, a refusal and
+/// a shutdown may race for the same item), then their outbox row goes (completed, or moved to the dead letters with
+/// the reason), then the handle completes and the queue place is given back. So once a handle completes (and so once
+/// a flush returns) its item is no longer stored, and a crash in between can only resend it, never lose it. A
+/// deferred item stays pending: its row records the failed attempt and when the next one is due. The pending items
+/// are an intrusive list: tracking one allocates nothing.
 /// </summary>
-internal sealed partial class CompletionLedger(BrazeMetrics? metrics, ILogger logger)
+internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeMetrics? metrics, ILogger logger)
 {
     private readonly object _gate = new();
-    private readonly object _outboxGate = new();
     private TrackedItem? _head;
     private int _count;
-    private ITrackOutbox? _outbox;
+
+    /// <summary>The durable store, when there is one (set once, before the first item).</summary>
+    public IBrazeOutbox? Outbox { get; set; }
 
     /// <summary>Items accepted and not completed.</summary>
     public int Count => Volatile.Read(ref _count);
-
-    /// <summary>True while an outbox keeps the items.</summary>
-    public bool HasOutbox => Volatile.Read(ref _outbox) is not null;
-
-    /// <summary>Items stored in the outbox (0 without one).</summary>
-    public long OutboxCount()
-    {
-        lock (_outboxGate)
-        {
-            return _outbox?.Count() ?? 0;
-        }
-    }
-
-    /// <summary>Starts keeping items in <paramref name="outbox"/>; returns what it holds from an earlier run.</summary>
-    public IReadOnlyList<OutboxRow> Open(ITrackOutbox outbox)
-    {
-        lock (_outboxGate)
-        {
-            _outbox = outbox;
-            return outbox.ReadAll();
-        }
-    }
-
-    /// <summary>Stops using the outbox and closes it (items left in it are sent on the next start).</summary>
-    public void Close()
-    {
-        lock (_outboxGate)
-        {
-            _outbox?.Dispose();
-            _outbox = null;
-        }
-    }
-
-    /// <summary>Stores a new item durably (when there is an outbox) before it is accepted.</summary>
-    public void Store(TrackedItem item, DateTimeOffset now)
-    {
-        lock (_outboxGate)
-        {
-            if (_outbox is { } outbox)
-            {
-                item.OutboxId = outbox.Add(item.Array, item.Payload, now);
-            }
-        }
-    }
 
     /// <summary>Records an accepted item as pending.</summary>
     public void Add(TrackedItem item)
@@ -118,43 +77,93 @@ internal sealed partial class CompletionLedger(BrazeMetrics? metrics, ILogger lo
     }
 
     /// <summary>
-    /// Withdraws an item that was never accepted (the queue refused it, or its caller cancelled): out of the set and the
-    /// outbox, and completed with <paramref name="reason"/>, so that a flush that saw it pending does not wait forever.
+    /// Withdraws an item that was never accepted (the queue refused it, its caller cancelled, or storing it failed): out
+    /// of the set and the outbox, and completed with <paramref name="reason"/>, so that a flush that saw it pending does
+    /// not wait forever.
     /// </summary>
-    public void Withdraw(TrackedItem item, Exception reason)
+    public async ValueTask WithdrawAsync(IReadOnlyList<TrackedItem> items, Exception reason)
     {
-        if (Claim(item))
+        var claimed = ClaimAll(items);
+        await RemoveAsync(claimed).ConfigureAwait(false);
+        Finish(claimed, _ => reason);
+    }
+
+    /// <summary>Braze accepted these items: out of the set and the outbox, then their handles succeed.</summary>
+    public async ValueTask DeliveredAsync(IReadOnlyList<TrackedItem> items)
+    {
+        var claimed = ClaimAll(items);
+        await RemoveAsync(claimed).ConfigureAwait(false);
+        Finish(claimed, _ => null);
+    }
+
+    /// <summary>
+    /// The tracker gives up on these items (Braze rejected them for good, or they stayed undelivered too long): into the
+    /// outbox's dead letters with the reason, then their handles fail with it.
+    /// </summary>
+    public async ValueTask DeadLetterAsync(IReadOnlyList<(TrackedItem Item, BrazeDeliveryException Reason)> items)
+    {
+        var claimed = items.Where(x => Claim(x.Item)).ToList();
+        if (claimed.Count == 0)
         {
-            Unstore([item]);
+            return;
+        }
+
+        if (Outbox is { } outbox)
+        {
+            foreach (var group in claimed.Where(x => x.Item.OutboxId > 0).GroupBy(x => x.Reason.Message))
+            {
+                await Guard(() => outbox.DeadLetterAsync(group.Select(x => x.Item.OutboxId).ToList(), group.Key, CancellationToken.None), claimed.Count, "dead-letter").ConfigureAwait(false);
+            }
+        }
+
+        metrics?.DeadLettered.Add(claimed.Count);
+        LogDeadLettered(logger, claimed.Count, Outbox is not null, claimed[0].Reason.Message);
+        ReleasePlaces(claimed.Select(x => x.Item));
+        foreach (var (item, reason) in claimed)
+        {
             item.Finish(reason);
         }
     }
 
-    /// <summary>Completes an item exactly once; false when something else completed it first.</summary>
-    public bool Complete(TrackedItem item, Exception? error, bool removeFromOutbox)
+    /// <summary>
+    /// These items' attempt failed for a reason that was not theirs: they stay pending, their rows record the attempt
+    /// and when the next is due, and flushes waiting for the attempt are woken.
+    /// </summary>
+    public async ValueTask DeferAsync(IReadOnlyList<TrackedItem> items, DateTimeOffset nextAttemptAt, string reason, bool countAttempt)
+    {
+        if (countAttempt)
+        {
+            if (Outbox is { } outbox)
+            {
+                var ids = items.Where(i => i.OutboxId > 0).Select(i => i.OutboxId).ToList();
+                await Guard(() => outbox.DeferAsync(ids, nextAttemptAt, reason, CancellationToken.None), ids.Count, "defer").ConfigureAwait(false);
+            }
+
+            foreach (var item in items)
+            {
+                item.Attempts++;
+            }
+
+            metrics?.Deferred.Add(items.Count);
+        }
+
+        foreach (var item in items)
+        {
+            item.EndAttempt();
+        }
+    }
+
+    /// <summary>Completes a pending item without touching the outbox (shutdown: its row stays for the next start); false when something else completed it first.</summary>
+    public bool Abandon(TrackedItem item, Exception error)
     {
         if (!Claim(item))
         {
             return false;
         }
 
-        if (removeFromOutbox)
-        {
-            Unstore([item]);
-        }
-
+        ReleasePlaces([item]);
         item.Finish(error);
         return true;
-    }
-
-    /// <summary>Completes items already claimed: out of the outbox first, then their handles.</summary>
-    public void Settle(IReadOnlyList<TrackedItem> claimed, Func<TrackedItem, Exception?> errorOf)
-    {
-        Unstore(claimed);
-        foreach (var item in claimed)
-        {
-            item.Finish(errorOf(item));
-        }
     }
 
     /// <summary>The pending items now, in no particular order.</summary>
@@ -172,27 +181,78 @@ internal sealed partial class CompletionLedger(BrazeMetrics? metrics, ILogger lo
         }
     }
 
-    private void Unstore(IReadOnlyCollection<TrackedItem> items)
+    private List<TrackedItem> ClaimAll(IReadOnlyList<TrackedItem> items)
     {
-        if (items.Count == 0)
+        var claimed = new List<TrackedItem>(items.Count);
+        foreach (var item in items)
         {
-            return;
-        }
-
-        try
-        {
-            lock (_outboxGate)
+            if (Claim(item))
             {
-                _outbox?.Remove(items.Where(i => i.OutboxId > 0).Select(i => i.OutboxId));
+                claimed.Add(item);
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+
+        return claimed;
+    }
+
+    private void Finish(List<TrackedItem> claimed, Func<TrackedItem, Exception?> errorOf)
+    {
+        ReleasePlaces(claimed);
+        foreach (var item in claimed)
         {
-            // The items are done either way; rows left behind are sent again on the next start (at least once).
-            LogOutboxRemoveFailed(logger, ex, items.Count);
+            item.Finish(errorOf(item));
         }
     }
 
-    [LoggerMessage(24, LogLevel.Error, "The Braze tracker could not remove {Count} finished item(s) from its outbox; they are sent again on the next start")]
-    private static partial void LogOutboxRemoveFailed(ILogger logger, Exception exception, int count);
+    private void ReleasePlaces(IEnumerable<TrackedItem> items)
+    {
+        var places = 0;
+        foreach (var item in items)
+        {
+            if (item.HoldsPlace)
+            {
+                item.HoldsPlace = false;
+                places++;
+            }
+        }
+
+        if (places > 0)
+        {
+            releasePlaces(places);
+        }
+    }
+
+    private async ValueTask RemoveAsync(List<TrackedItem> claimed)
+    {
+        if (Outbox is { } outbox && claimed.Count > 0)
+        {
+            var ids = claimed.Where(i => i.OutboxId > 0).Select(i => i.OutboxId).ToList();
+            if (ids.Count > 0)
+            {
+                await Guard(() => outbox.CompleteAsync(ids, CancellationToken.None), ids.Count, "remove").ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An outbox write that fails (disk full, file gone) cannot change what happened to the items: they are done either
+    /// way, and rows left behind are sent again on the next start (at least once, never lost).
+    /// </summary>
+    private async ValueTask Guard(Func<ValueTask> write, int count, string operation)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogOutboxWriteFailed(logger, ex, operation, count);
+        }
+    }
+
+    [LoggerMessage(24, LogLevel.Error, "The Braze tracker could not {Operation} {Count} item(s) in its outbox; they are sent again on the next start")]
+    private static partial void LogOutboxWriteFailed(ILogger logger, Exception exception, string operation, int count);
+
+    [LoggerMessage(26, LogLevel.Warning, "The Braze tracker gave up on {Count} item(s) (kept as dead letters: {InOutbox}): {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, int count, bool inOutbox, string reason);
 }

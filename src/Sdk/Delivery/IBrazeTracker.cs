@@ -16,7 +16,10 @@ public interface IBrazeTracker
     /// <summary>Queues an attributes object.</summary>
     TrackHandle Track(AttributesUpdate attributes);
 
-    /// <summary>Queues every object of a request; one handle per object, in the request's order (attributes, events, purchases).</summary>
+    /// <summary>
+    /// Queues every object of a request (or of a generated update builder, which converts to one), all or nothing: one
+    /// handle per object, in the request's order (attributes, events, purchases). Blocks while the queue is full (policy Wait).
+    /// </summary>
     IReadOnlyList<TrackHandle> Track(TrackRequest request);
 
     /// <summary>Queues an event, waiting asynchronously while the queue is full.</summary>
@@ -28,7 +31,18 @@ public interface IBrazeTracker
     /// <summary>Queues an attributes object, waiting asynchronously while the queue is full.</summary>
     ValueTask<TrackHandle> EnqueueAsync(AttributesUpdate attributes, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends what is queued now and waits until every item queued before the call has completed (accepted or failed).</summary>
+    /// <summary>
+    /// Queues every object of a request (or of a generated update builder), all or nothing, waiting asynchronously for
+    /// room: when validation fails, the queue refuses (policy Fail), storing fails or <paramref name="cancellationToken"/>
+    /// fires, none of them is queued.
+    /// </summary>
+    ValueTask<IReadOnlyList<TrackHandle>> EnqueueAsync(TrackRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends what is queued now, items waiting for a later attempt included, and returns once every item queued before
+    /// the call had its attempt: delivered, rejected for good (its handle tells), or, when Braze still fails, deferred
+    /// again (it stays pending; see <see cref="PendingCount"/>). A flush never waits out an outage; await a handle for that.
+    /// </summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Items accepted by the tracker and not yet completed.</summary>

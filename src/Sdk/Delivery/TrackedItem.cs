@@ -2,14 +2,16 @@ namespace Braze.Delivery;
 
 /// <summary>
 /// One accepted item: its serialized payload, its place in the pending set (an intrusive list, so tracking it
-/// allocates nothing more) and its completion, whose task is created only when a caller asks for it.
+/// allocates nothing more), its failed attempts, and its completion, whose task is created only when a caller asks
+/// for it.
 /// </summary>
-internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload)
+internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt)
 {
     private const int Pending = 0, Delivered = 1, Failed = 2;
     private int _state;
     private Exception? _error;
     private TaskCompletionSource? _completion;
+    private TaskCompletionSource? _attemptEnded;
 
     public long Sequence { get; } = sequence;
 
@@ -19,6 +21,15 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
     public byte[] Payload { get; } = payload;
 
     public long OutboxId { get; set; }
+
+    /// <summary>When the tracker first accepted it (kept across restarts by the outbox): its age decides the dead letter.</summary>
+    public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>Failed attempts so far (a request that failed for a reason that was not this item's).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>True while the item holds one of the queue's places (from acceptance to completion).</summary>
+    public bool HoldsPlace { get; set; }
 
     // Links of the completion ledger's pending list, guarded by its lock.
     internal TrackedItem? Previous;
@@ -36,7 +47,34 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
         {
             Signal(completion);
         }
+
+        EndAttempt();
     }
+
+    /// <summary>
+    /// A task that completes when the current attempt ends, delivered, failed or deferred to a later attempt: what a
+    /// flush waits for, so it returns once every item had its try even when Braze is down.
+    /// </summary>
+    public Task GetAttemptTask()
+    {
+        if (IsCompleted)
+        {
+            return Task.CompletedTask;
+        }
+
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempt = Interlocked.CompareExchange(ref _attemptEnded, created, null) ?? created;
+        // Same handshake as the completion below: Finish publishes the state before it takes the signal.
+        if (IsCompleted)
+        {
+            attempt.TrySetResult();
+        }
+
+        return attempt.Task;
+    }
+
+    /// <summary>The current attempt ended without completing the item (it is deferred): wakes the flushes waiting for it.</summary>
+    public void EndAttempt() => Interlocked.Exchange(ref _attemptEnded, null)?.TrySetResult();
 
     /// <summary>The completion task, created on first use.</summary>
     public Task GetTask()

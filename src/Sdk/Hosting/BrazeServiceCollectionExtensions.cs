@@ -13,7 +13,6 @@ using Braze;
 using Braze.Configuration;
 using Braze.Transport;
 using Braze.Wire;
-using Braze.Delivery;
 using Braze.Sending;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -149,13 +148,13 @@ public static class BrazeServiceCollectionExtensions
             return new BrazeTracker(
                 sp.GetRequiredKeyedService<ITrackSender>(name),
                 options,
-                options.Tracker.OutboxPath is { Length: > 0 } path ? () => new SqliteOutbox(path) : null,
+                HasOutbox(sp, name) ? () => sp.GetRequiredKeyedService<IBrazeOutbox>(name) : null,
                 sp.GetService<ILogger<BrazeTracker>>(),
                 sp.GetRequiredService<BrazeMetrics>(),
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddKeyedSingleton<IBrazeTracker>(name, (sp, _) => sp.GetRequiredKeyedService<BrazeTracker>(name));
-        services.AddSingleton<IHostedService>(sp => new TrackerLifetime(sp.GetRequiredKeyedService<BrazeTracker>(name), Get(sp, name).Tracker.OutboxPath is { Length: > 0 }));
+        services.AddSingleton<IHostedService>(sp => new TrackerLifetime(sp.GetRequiredKeyedService<BrazeTracker>(name), HasOutbox(sp, name)));
         if (string.IsNullOrEmpty(name))
         {
             services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IBrazeClient>(name));
@@ -166,13 +165,17 @@ public static class BrazeServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Starts the tracker with the host when it has an outbox to replay (otherwise it starts on first use) and drains it on shutdown.</summary>
+    /// <summary>Starts the tracker with the host when it has an outbox to go on from (otherwise it starts on first use) and drains it on shutdown.</summary>
     private sealed class TrackerLifetime(BrazeTracker tracker, bool startEagerly) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => startEagerly ? tracker.StartAsync(cancellationToken) : Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => tracker.StopAsync(cancellationToken);
     }
+
+    /// <summary>True when an outbox is registered for the workspace (for example by <c>AddBrazeSqliteOutbox</c>); it is opened when the tracker starts.</summary>
+    private static bool HasOutbox(IServiceProvider services, string name)
+        => services.GetService<IServiceProviderIsKeyedService>()?.IsKeyedService(typeof(IBrazeOutbox), name) == true;
 
     private static BrazeOptions Get(IServiceProvider services, string name)
         => services.GetRequiredService<IOptionsMonitor<BrazeOptions>>().Get(name);

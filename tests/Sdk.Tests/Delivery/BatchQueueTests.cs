@@ -10,7 +10,7 @@ public sealed class BatchQueueTests
     private long _sequence;
 
     [Fact]
-    public async Task A_full_queue_makes_plain_and_async_callers_wait_until_a_batch_frees_places()
+    public async Task A_full_queue_makes_plain_and_async_callers_wait_until_items_complete_not_merely_leave_the_queue()
     {
         var queue = new BatchQueue(2, TimeProvider.System);
         Assert.True(queue.TryReserve() && queue.TryEnqueue(Item()));
@@ -26,6 +26,11 @@ public sealed class BatchQueueTests
         var batch = new List<TrackedItem>();
         Assert.True(await queue.ReadBatchAsync(batch, max: 2, TimeSpan.Zero, s_never, Busy, CancellationToken.None));
         Assert.Equal(2, batch.Count);
+        await Task.Delay(100);
+        Assert.False(blocked.IsCompleted, "a place is held until its item completes (in flight or deferred counts)");
+        Assert.False(waiting.IsCompleted);
+
+        queue.Release(2); // the two items completed
         Assert.True(await blocked.WaitAsync(s_patience));
         Assert.True(await waiting.WaitAsync(s_patience));
     }
@@ -115,5 +120,5 @@ public sealed class BatchQueueTests
 
     private static bool Idle() => false;
 
-    private TrackedItem Item() => new(Interlocked.Increment(ref _sequence), TrackArray.Events, []);
+    private TrackedItem Item() => new(Interlocked.Increment(ref _sequence), TrackArray.Events, [], DateTimeOffset.UnixEpoch);
 }

@@ -9,13 +9,13 @@ public class TrackedItemTests
     [Fact]
     public async Task A_handle_completes_whether_its_task_is_asked_for_before_or_after_the_item_finishes()
     {
-        var early = new TrackedItem(1, TrackArray.Events, []);
+        var early = new TrackedItem(1, TrackArray.Events, [], DateTimeOffset.UnixEpoch);
         var earlyTask = new TrackHandle(early).Completion;
         Assert.False(earlyTask.IsCompleted);
         early.Finish(null);
         await earlyTask.WaitAsync(TimeSpan.FromSeconds(5));
 
-        var late = new TrackedItem(2, TrackArray.Events, []);
+        var late = new TrackedItem(2, TrackArray.Events, [], DateTimeOffset.UnixEpoch);
         late.Finish(new BrazeDeliveryException("rejected"));
         var handle = new TrackHandle(late);
         Assert.True(handle.IsCompleted);
@@ -29,7 +29,7 @@ public class TrackedItemTests
     {
         for (var round = 0; round < 500; round++)
         {
-            var item = new TrackedItem(round, TrackArray.Events, []);
+            var item = new TrackedItem(round, TrackArray.Events, [], DateTimeOffset.UnixEpoch);
             var fail = round % 2 == 1;
             using var start = new Barrier(3);
             var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
@@ -55,8 +55,8 @@ public class TrackedItemTests
     [Fact]
     public void The_ledger_claims_each_item_once_and_snapshots_the_rest()
     {
-        var pending = new CompletionLedger(metrics: null, NullLogger.Instance);
-        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, TrackArray.Events, [])).ToList();
+        var pending = new CompletionLedger(_ => { }, metrics: null, NullLogger.Instance);
+        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, TrackArray.Events, [], DateTimeOffset.UnixEpoch)).ToList();
         items.ForEach(pending.Add);
         Assert.True(pending.Claim(items[2]));
         Assert.False(pending.Claim(items[2]));

@@ -50,9 +50,14 @@ internal sealed class ClientFixture : IDisposable
 {
     public const string ApiKey = "11111111-2222-3333-4444-555555555555";
 
-    public ClientFixture(Action<BrazeOptions>? configure = null)
+    public ClientFixture(Action<BrazeOptions>? configure = null, string? outboxPath = null)
     {
         var services = new ServiceCollection();
+        if (outboxPath is not null)
+        {
+            services.AddBrazeSqliteOutbox(outboxPath);
+        }
+
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new AuditLoggerProvider()));
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
         services.AddBraze(o =>

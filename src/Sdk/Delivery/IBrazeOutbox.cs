@@ -1,0 +1,115 @@
+namespace Braze;
+
+/// <summary>
+/// The background tracker's durable store: every item it accepted and has not finished, so that a crash, a kill, a
+/// deploy or an outage of any length loses nothing. An item is appended before its <c>Track</c> or
+/// <c>EnqueueAsync</c> returns and leaves only when Braze accepted it (<see cref="CompleteAsync"/>) or rejected it for
+/// good, or it stayed undelivered past <see cref="BrazeTrackerOptions.DeadLetterAfter"/>
+/// (<see cref="DeadLetterAsync"/>: kept with the reason, inspectable and replayable). Between attempts it is deferred
+/// with its next attempt time (<see cref="DeferAsync"/>), so a restart goes on where the run stopped.
+/// </summary>
+/// <remarks>
+/// <c>Braze.Sdk.Outbox.Sqlite</c> implements it for one process (one file, WAL). The tracker calls it from several
+/// threads; an implementation serializes what it must. Register one per workspace as a keyed service
+/// (<c>services.AddKeyedSingleton&lt;IBrazeOutbox&gt;(workspaceName, ...)</c>, the empty name for the default one).
+/// </remarks>
+public interface IBrazeOutbox : IAsyncDisposable
+{
+    /// <summary>Stores <paramref name="entries"/> durably in one write; returns their ids, in order, once they are durable.</summary>
+    ValueTask<long[]> AppendAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> stored items this process does not hold yet (left by an earlier run, or replayed from
+    /// the dead letters), oldest first; from now on this process holds them. Items appended by this process are held
+    /// from the start. An item whose <see cref="OutboxItem.NextAttemptAt"/> is later is held back by the tracker until then.
+    /// </summary>
+    ValueTask<IReadOnlyList<OutboxItem>> ClaimAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Removes items Braze accepted.</summary>
+    ValueTask CompleteAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken);
+
+    /// <summary>Counts one more failed attempt for each item and stores when the next one is due and why this one failed.</summary>
+    ValueTask DeferAsync(IReadOnlyList<long> ids, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Moves items to the dead letters, with the reason: Braze rejected them for good, or they stayed undelivered too long.</summary>
+    ValueTask DeadLetterAsync(IReadOnlyList<long> ids, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> dead letters, oldest first.</summary>
+    ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Moves dead letters back into the outbox as new items (the running tracker claims and sends them); returns how many moved.</summary>
+    ValueTask<int> ReplayDeadLettersAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken);
+
+    /// <summary>How many items are stored, the oldest one's age, and how many dead letters there are.</summary>
+    ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>An item to store: the array of <c>/users/track</c> it goes in and the JSON object it is sent as.</summary>
+public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, DateTimeOffset enqueuedAt)
+{
+    /// <summary>The array of the request body.</summary>
+    public TrackArray Array { get; } = array;
+
+    /// <summary>The object, UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+    /// <summary>When the tracker accepted it.</summary>
+    public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+}
+
+/// <summary>A stored item.</summary>
+public sealed class OutboxItem(long id, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, int attempts, DateTimeOffset? nextAttemptAt)
+{
+    /// <summary>Its id in the outbox.</summary>
+    public long Id { get; } = id;
+
+    /// <summary>The array of the request body.</summary>
+    public TrackArray Array { get; } = array;
+
+    /// <summary>The object, UTF-8 JSON.</summary>
+    public byte[] Payload { get; } = payload ?? throw new ArgumentNullException(nameof(payload));
+
+    /// <summary>When the tracker first accepted it.</summary>
+    public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>Failed attempts so far.</summary>
+    public int Attempts { get; } = attempts;
+
+    /// <summary>When the next attempt is due (null: at once).</summary>
+    public DateTimeOffset? NextAttemptAt { get; } = nextAttemptAt;
+}
+
+/// <summary>An item the tracker gave up on, with the reason.</summary>
+public sealed class DeadLetter(long id, TrackArray? array, byte[] payload, DateTimeOffset enqueuedAt, DateTimeOffset deadLetteredAt, string reason)
+{
+    /// <summary>Its id among the dead letters (pass it to <see cref="IBrazeOutbox.ReplayDeadLettersAsync"/>).</summary>
+    public long Id { get; } = id;
+
+    /// <summary>The array of the request body (null when the stored row named none the SDK knows).</summary>
+    public TrackArray? Array { get; } = array;
+
+    /// <summary>The object as it was stored.</summary>
+    public byte[] Payload { get; } = payload ?? throw new ArgumentNullException(nameof(payload));
+
+    /// <summary>When the tracker accepted it.</summary>
+    public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>When it was given up.</summary>
+    public DateTimeOffset DeadLetteredAt { get; } = deadLetteredAt;
+
+    /// <summary>Braze's message, or why the item could not be sent.</summary>
+    public string Reason { get; } = reason ?? throw new ArgumentNullException(nameof(reason));
+}
+
+/// <summary>The outbox at a glance.</summary>
+public sealed class OutboxStats(long count, DateTimeOffset? oldestEnqueuedAt, long deadLetters)
+{
+    /// <summary>Items stored (not dead letters).</summary>
+    public long Count { get; } = count;
+
+    /// <summary>When the oldest stored item was accepted (null when empty).</summary>
+    public DateTimeOffset? OldestEnqueuedAt { get; } = oldestEnqueuedAt;
+
+    /// <summary>Dead letters kept.</summary>
+    public long DeadLetters { get; } = deadLetters;
+}
