@@ -14,6 +14,9 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
     // user_version 0 with an outbox table is the first format (id, kind, payload, enqueued_at as ISO text).
     private const int SchemaVersion = 2;
 
+    // enqueued_at has no type on purpose: UTC ticks are stored as integers, and the rare unreadable text kept as text.
+    private const string OutboxColumns = "(id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT, owner INTEGER)";
+
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
@@ -45,7 +48,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         {
             (_connection, _run) = Open(Path, options.LockTimeout);
         }
-        catch (BrazeException) when (options.MoveDamagedFileAside && File.Exists(Path) && !IsInUse(Path, options.LockTimeout))
+        catch (BrazeException) when (options.MoveDamagedFileAside && File.Exists(Path) && IsDamaged(Path, options.LockTimeout))
         {
             MovedAsidePath = MoveAside(Path, _time.GetUtcNow());
             (_connection, _run) = Open(Path, options.LockTimeout);
@@ -303,19 +306,22 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
             throw new SqliteException($"the file has outbox schema {version}, newer than this SDK's {SchemaVersion}", 1);
         }
 
-        Execute(connection, "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at NOT NULL);");
+        Execute(connection, "CREATE TABLE IF NOT EXISTS outbox " + OutboxColumns + ";");
         if (version < 2)
         {
             if (!HasColumn(connection, "outbox", "attempts"))
             {
-                Execute(connection, "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;");
-                Execute(connection, "ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;");
-                Execute(connection, "ALTER TABLE outbox ADD COLUMN last_error TEXT;");
-                Execute(connection, "ALTER TABLE outbox ADD COLUMN owner INTEGER;");
+                // The first format declared enqueued_at TEXT, and a TEXT column turns every tick count written into it
+                // back into text, which no reader takes for a time: adding the columns is not enough, the table is
+                // rebuilt (ids kept). Its ISO 8601 text becomes UTC ticks (julianday 1721425.5 is 0001-01-01; julianday
+                // keeps milliseconds, so the product is rounded to one). Text julianday cannot read stays as it was:
+                // that row alone goes to the dead letters when claimed, instead of the whole file failing to open.
+                Execute(connection, "CREATE TABLE outbox_v2 " + OutboxColumns + ";");
+                Execute(connection, "INSERT INTO outbox_v2 (id, kind, payload, enqueued_at) SELECT id, kind, payload, COALESCE(CAST(ROUND((julianday(enqueued_at) - 1721425.5) * 86400000) AS INTEGER) * 10000, enqueued_at) FROM outbox ORDER BY id;");
+                Execute(connection, "DROP TABLE outbox;");
+                Execute(connection, "ALTER TABLE outbox_v2 RENAME TO outbox;");
             }
 
-            // The first format stored ISO 8601 text; times are UTC ticks from now on (julianday 1721425.5 is 0001-01-01).
-            Execute(connection, "UPDATE outbox SET enqueued_at = CAST((julianday(enqueued_at) - 1721425.5) * 864000000000 AS INTEGER) WHERE typeof(enqueued_at) = 'text';");
             Execute(connection, "CREATE TABLE IF NOT EXISTS dead_letter (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER, payload BLOB, enqueued_at INTEGER, dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL);");
             Execute(connection, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
             Execute(connection, $"PRAGMA user_version = {SchemaVersion};");
@@ -329,15 +335,21 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         return (long)cmd.ExecuteScalar()! > 0;
     }
 
-    private static bool IsInUse(string path, TimeSpan lockTimeout)
+    /// <summary>
+    /// Whether the file itself is damaged: empty, not a database, or corrupt. Only such a file is moved aside; one that is
+    /// busy, read-only, on a full or failing disk, of a newer SDK's format or another program's database still holds
+    /// what it held, and renaming it would hide that from the next run.
+    /// </summary>
+    private static bool IsDamaged(string path, TimeSpan lockTimeout)
     {
         try
         {
             Open(path, lockTimeout).Connection.Dispose();
             return false;
         }
-        catch (BrazeException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 5 or 6 })
+        catch (BrazeException ex) when (ex.InnerException is null or SqliteException { SqliteErrorCode: 11 or 26 })
         {
+            // No inner exception: the empty file. 11 is SQLITE_CORRUPT, 26 SQLITE_NOTADB.
             return true;
         }
         catch (BrazeException)

@@ -11,32 +11,104 @@ namespace Braze.Delivery;
 /// refused request of several items is split in halves and each half sent again, until the offenders are alone and
 /// their neighbours delivered. Anything else (no answer, 5xx, 408, 429, 401, 403, retries exhausted) is not the item's
 /// fault: it stays pending and is deferred with exponential backoff and jitter, until it is older than
-/// <see cref="BrazeTrackerOptions.DeadLetterAfter"/>. A 401 or 403 also pauses delivery for the workspace until the
-/// next attempt is due: one probe per interval instead of every batch failing on its own.
+/// <see cref="BrazeTrackerOptions.DeadLetterAfter"/>. A 401 or 403 also pauses delivery for the workspace: batches
+/// are held (not sent, not counted as attempts) until the pause ends; then one batch goes as a probe while the others
+/// wait for its answer, so a wrong key costs one request per interval, not one per batch.
 /// </summary>
 internal sealed partial class BatchDelivery(
     ITrackSender sender,
     CompletionLedger ledger,
     DeferredItems deferred,
+    Action<List<TrackedItem>> requeue,
     BrazeTrackerOptions options,
     TimeProvider time,
     ILogger logger,
-    BrazeMetrics? metrics)
+    BrazeMetrics? metrics) : IDisposable
 {
-    private long _pausedUntilTicks;
+    private readonly object _pauseGate = new();
+    private readonly List<TrackedItem> _held = [];
+    private DateTimeOffset? _pausedUntil;
+    private bool _probing;
+    private ITimer? _pauseEnd;
+    private bool _pauseOver;
 
-    /// <summary>Until when delivery is paused by a 401 or 403 (null: not paused).</summary>
+    /// <summary>Until when delivery is paused by a 401 or 403 (null: not paused; past while a probe is out).</summary>
     public DateTimeOffset? PausedUntil
     {
         get
         {
-            var ticks = Interlocked.Read(ref _pausedUntilTicks);
-            return ticks > 0 && ticks > time.GetUtcNow().UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+            lock (_pauseGate)
+            {
+                return _pausedUntil;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="batch"/> must wait because delivery is paused: it is held until the pause ends (its
+    /// attempt ends now, so a flush does not wait out the pause). False when it may go; <paramref name="probe"/> says it
+    /// is the one batch sent to learn whether the key works again.
+    /// </summary>
+    public bool TryHold(List<TrackedItem> batch, out bool probe)
+    {
+        probe = false;
+        lock (_pauseGate)
+        {
+            if (_pausedUntil is not { } until)
+            {
+                return false;
+            }
+
+            // The timer says when the pause is over (it may fire a little before the clock reaches the time).
+            if (!_probing && (_pauseOver || time.GetUtcNow() >= until))
+            {
+                _probing = probe = true;
+                return false;
+            }
+
+            _held.AddRange(batch);
+        }
+
+        foreach (var item in batch)
+        {
+            item.EndAttempt();
+        }
+
+        return true;
+    }
+
+    /// <summary>Stops the pause timer (shutdown: held items stay pending and are completed by the tracker).</summary>
+    public void Dispose()
+    {
+        lock (_pauseGate)
+        {
+            _pauseEnd?.Dispose();
+            _pauseEnd = null;
         }
     }
 
     /// <summary>Sends <paramref name="batch"/> and settles every item of it (delivered, dead-lettered or deferred).</summary>
-    public async Task DeliverAsync(List<TrackedItem> batch, CancellationToken cancellationToken)
+    public async Task DeliverAsync(List<TrackedItem> batch, bool probe, CancellationToken cancellationToken)
+    {
+        bool refused;
+        try
+        {
+            refused = await SendAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (probe)
+        {
+            Resume(); // the probe told nothing about the key: never leave the held batches waiting on it
+            throw;
+        }
+
+        if (probe && !refused)
+        {
+            Resume(); // the key works again (or the failure was not about it): held batches go
+        }
+    }
+
+    /// <summary>Sends and settles; true when Braze refused the key (401/403) for any part of the batch.</summary>
+    private async Task<bool> SendAsync(List<TrackedItem> batch, CancellationToken cancellationToken)
     {
         var result = await sender.SendChunksAsync(Chunker(batch, out var byArray), cancellationToken).ConfigureAwait(false);
         var accepted = new List<TrackedItem>(batch.Count);
@@ -82,10 +154,9 @@ internal sealed partial class BatchDelivery(
         }
 
         await ledger.DeliveredAsync(accepted).ConfigureAwait(false);
-        if (accepted.Count > 0 && Interlocked.Exchange(ref _pausedUntilTicks, 0) != 0)
+        if (accepted.Count > 0)
         {
-            metrics?.SetPaused(false);
-            LogResumed(logger);
+            Resume();
         }
 
         if (rejected is not null)
@@ -93,25 +164,23 @@ internal sealed partial class BatchDelivery(
             await ledger.DeadLetterAsync(rejected).ConfigureAwait(false);
         }
 
+        var unauthorized = false;
         foreach (var (items, failure) in retries ?? [])
         {
-            await DeferAsync(items, failure, TrackFailures.Classify(failure) == TrackFailureKind.Unauthorized).ConfigureAwait(false);
+            var keyRefused = TrackFailures.Classify(failure) == TrackFailureKind.Unauthorized;
+            unauthorized |= keyRefused;
+            await DeferAsync(items, failure, keyRefused).ConfigureAwait(false);
         }
 
         // One object can make Braze refuse a whole request: halve until the offenders are alone, and deliver the rest.
         foreach (var items in suspects ?? [])
         {
             var half = items.Count / 2;
-            await DeliverAsync(items.GetRange(0, half), cancellationToken).ConfigureAwait(false);
-            await DeliverAsync(items.GetRange(half, items.Count - half), cancellationToken).ConfigureAwait(false);
+            unauthorized |= await SendAsync(items.GetRange(0, half), cancellationToken).ConfigureAwait(false);
+            unauthorized |= await SendAsync(items.GetRange(half, items.Count - half), cancellationToken).ConfigureAwait(false);
         }
-    }
 
-    /// <summary>Delivery is paused: puts the batch back until the pause ends, without counting an attempt.</summary>
-    public async Task HoldAsync(List<TrackedItem> batch, DateTimeOffset until)
-    {
-        await ledger.DeferAsync(batch, until, "Delivery is paused: Braze refused the API key.", countAttempt: false).ConfigureAwait(false);
-        deferred.Schedule(batch, until - time.GetUtcNow());
+        return unauthorized;
     }
 
     /// <summary>Sending failed in a way Braze never answered (an unexpected error in the pipeline): the items are kept and tried again later.</summary>
@@ -146,19 +215,69 @@ internal sealed partial class BatchDelivery(
 
     private void Pause(DateTimeOffset until, BrazeApiException failure)
     {
-        long current;
-        do
+        lock (_pauseGate)
         {
-            current = Interlocked.Read(ref _pausedUntilTicks);
-            if (current >= until.UtcTicks)
+            if (_pausedUntil is { } current && current >= until && !_probing)
             {
                 return; // another batch already paused at least as long: one log line per interval
             }
+
+            _pausedUntil = until;
+            _pauseOver = false;
+            _probing = false;
+            _pauseEnd?.Dispose();
+            // At the end of the pause the held batches go back to the queue: the first read goes as the probe.
+            var delay = until - time.GetUtcNow();
+            _pauseEnd = time.CreateTimer(static state => ((BatchDelivery)state!).EndPause(), this, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
         }
-        while (Interlocked.CompareExchange(ref _pausedUntilTicks, until.UtcTicks, current) != current);
 
         metrics?.SetPaused(true);
         LogPaused(logger, (int?)failure.StatusCode ?? 0, until);
+    }
+
+    private void Resume()
+    {
+        lock (_pauseGate)
+        {
+            if (_pausedUntil is null)
+            {
+                return;
+            }
+
+            _pausedUntil = null;
+            _probing = false;
+            _pauseEnd?.Dispose();
+            _pauseEnd = null;
+        }
+
+        metrics?.SetPaused(false);
+        LogResumed(logger);
+        ReleaseHeld();
+    }
+
+    private void EndPause()
+    {
+        lock (_pauseGate)
+        {
+            _pauseOver = true;
+        }
+
+        ReleaseHeld();
+    }
+
+    private void ReleaseHeld()
+    {
+        List<TrackedItem> held;
+        lock (_pauseGate)
+        {
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        if (held.Count > 0)
+        {
+            requeue(held);
+        }
     }
 
     /// <summary>Exponential from <see cref="BrazeTrackerOptions.RedeliveryDelay"/>, capped, with equal jitter (half fixed, half random) so a fleet spreads out.</summary>

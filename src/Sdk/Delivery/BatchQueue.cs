@@ -49,7 +49,13 @@ internal sealed class BatchQueue
     }
 
     /// <summary>Gives back places: their items completed, or were reserved and not used.</summary>
-    public void Release(int places) => _places.Release(places);
+    public void Release(int places)
+    {
+        if (places > 0)
+        {
+            _places.Release(places);
+        }
+    }
 
     /// <summary>Queues an item that holds a place (new, replayed, or due again after a deferral); false when the queue is closed.</summary>
     public bool TryEnqueue(TrackedItem item)

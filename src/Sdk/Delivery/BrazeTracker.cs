@@ -63,7 +63,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _queue = new BatchQueue(_tracker.MaxQueueSize, _time);
         _ledger = new CompletionLedger(_queue.Release, metrics, _logger);
         _deferred = new DeferredItems(_time, Requeue);
-        _delivery = new BatchDelivery(sender, _ledger, _deferred, _tracker, _time, _logger, metrics);
+        _delivery = new BatchDelivery(sender, _ledger, _deferred, Requeue, _tracker, _time, _logger, metrics);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
         metrics?.ObserveOutbox(() => _outboxStats is { } s ? (s.Count, s.OldestEnqueuedAt, s.DeadLetters) : null);
     }
@@ -380,6 +380,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
         // Items not delivered by now are still pending in the ledger: kept in the outbox, or reported.
         _deferred.Clear();
+        _delivery.Dispose();
         _queue.DrainUnsent();
         var undelivered = 0;
         foreach (var item in _ledger.Snapshot())
@@ -451,14 +452,27 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// </summary>
     private async Task ClaimAsync()
     {
-        try
+        while (!_sendCts.IsCancellationRequested)
         {
-            await ClaimLoopAsync().ConfigureAwait(false);
+            try
+            {
+                await ClaimLoopAsync().ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (!_sendCts.IsCancellationRequested)
+            {
+                // The loop survives anything: what it did not claim stays in the outbox for the next look.
+                LogClaimFailed(_logger, ex);
+                _firstClaim.TrySetResult();
+                await Task.Delay(TimeSpan.FromSeconds(30), _time, _sendCts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (Exception)
+            {
+                break;
+            }
         }
-        finally
-        {
-            _firstClaim.TrySetResult(); // a start or flush never waits on a claim loop that ended
-        }
+
+        _firstClaim.TrySetResult(); // a start or flush never waits on a claim loop that ended
     }
 
     private async Task ClaimLoopAsync()
@@ -599,16 +613,14 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                     continue;
                 }
 
-                if (_delivery.PausedUntil is { } until)
+                if (_delivery.TryHold([.. batch], out var probe))
                 {
-                    // 401/403: no request until the pause ends; the batch waits with the deferred items.
-                    await _delivery.HoldAsync([.. batch], until).ConfigureAwait(false);
-                    continue;
+                    continue; // 401/403: no request until the pause ends
                 }
 
                 await _slots.WaitAsync(_sendCts.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _sending);
-                var send = SendBatchAsync([.. batch]);
+                var send = SendBatchAsync([.. batch], probe);
                 _inFlight[send] = 0;
                 _ = send.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
             }
@@ -625,11 +637,11 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
     }
 
-    private async Task SendBatchAsync(List<TrackedItem> batch)
+    private async Task SendBatchAsync(List<TrackedItem> batch, bool probe)
     {
         try
         {
-            await _delivery.DeliverAsync(batch, _sendCts.Token).ConfigureAwait(false);
+            await _delivery.DeliverAsync(batch, probe, _sendCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
         {
