@@ -258,7 +258,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         {
             // SQLite would silently start an empty database here; this SDK never leaves an empty file behind, so a
             // zero-length outbox is one that lost its contents (truncated, or a copy that failed).
-            throw Damaged(path, "the file is empty (0 bytes), so its items are lost or elsewhere");
+            throw Damaged(path, "the file is empty (0 bytes), so its items are lost or elsewhere", new InvalidDataException("The outbox file is empty."));
         }
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -282,6 +282,11 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
             tx.Commit();
             return (connection, run);
         }
+        catch (BrazeException)
+        {
+            connection.Dispose();
+            throw;
+        }
         catch (SqliteException ex)
         {
             // Closed at once: a caller that retries must not leak a file descriptor per attempt.
@@ -303,7 +308,8 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         var version = (long)Scalar(connection, "PRAGMA user_version;")!;
         if (version > SchemaVersion)
         {
-            throw new SqliteException($"the file has outbox schema {version}, newer than this SDK's {SchemaVersion}", 1);
+            // Not damaged: a newer SDK wrote it, and its items are that SDK's to send.
+            throw new BrazeException($"The Braze outbox file '{System.IO.Path.GetFullPath(connection.DataSource)}' has outbox format {version}, newer than this SDK's {SchemaVersion}: a newer version of Braze.Sdk.Outbox.Sqlite wrote it. Nothing was queued; run that version, or point the outbox elsewhere.");
         }
 
         Execute(connection, "CREATE TABLE IF NOT EXISTS outbox " + OutboxColumns + ";");
@@ -347,9 +353,9 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
             Open(path, lockTimeout).Connection.Dispose();
             return false;
         }
-        catch (BrazeException ex) when (ex.InnerException is null or SqliteException { SqliteErrorCode: 11 or 26 })
+        catch (BrazeException ex) when (ex.InnerException is InvalidDataException or SqliteException { SqliteErrorCode: 11 or 26 })
         {
-            // No inner exception: the empty file. 11 is SQLITE_CORRUPT, 26 SQLITE_NOTADB.
+            // InvalidDataException: the empty file. 11 is SQLITE_CORRUPT, 26 SQLITE_NOTADB.
             return true;
         }
         catch (BrazeException)
