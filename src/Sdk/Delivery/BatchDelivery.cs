@@ -31,6 +31,7 @@ internal sealed partial class BatchDelivery(
     private bool _probing;
     private ITimer? _pauseEnd;
     private bool _pauseOver;
+    private long _pauseGeneration;
 
     /// <summary>Until when delivery is paused by a 401 or 403 (null: not paused; past while a probe is out).</summary>
     public DateTimeOffset? PausedUntil
@@ -228,7 +229,9 @@ internal sealed partial class BatchDelivery(
             _pauseEnd?.Dispose();
             // At the end of the pause the held batches go back to the queue: the first read goes as the probe.
             var delay = until - time.GetUtcNow();
-            _pauseEnd = time.CreateTimer(static state => ((BatchDelivery)state!).EndPause(), this, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+            // The timer names its pause: one that fired just as a newer pause replaced it must not end the newer one.
+            var generation = ++_pauseGeneration;
+            _pauseEnd = time.CreateTimer(state => EndPause((long)state!), generation, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
         }
 
         metrics?.SetPaused(true);
@@ -255,10 +258,15 @@ internal sealed partial class BatchDelivery(
         ReleaseHeld();
     }
 
-    private void EndPause()
+    private void EndPause(long generation)
     {
         lock (_pauseGate)
         {
+            if (generation != _pauseGeneration)
+            {
+                return;
+            }
+
             _pauseOver = true;
         }
 
