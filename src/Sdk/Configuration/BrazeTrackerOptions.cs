@@ -24,12 +24,12 @@ public sealed class BrazeTrackerOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a partial batch waits for more items when no request is in flight. Default (null): as long as
-    /// <see cref="FlushInterval"/>. Zero sends at once on an idle tracker, so an awaited handle costs about one
-    /// request; at Braze's ceiling with bursty producers that costs throughput, because the first item of every burst
-    /// then takes a request of its own (see docs/benchmarks.md).
+    /// How long a partial batch waits for more items when no request is in flight (Nagle's rule: batch only while the
+    /// pipe is busy). Default zero: an idle tracker sends at once, so an awaited handle costs about one request. A
+    /// linger of a few milliseconds gives fuller batches to producers that come in bursts, at that cost in latency
+    /// (docs/benchmarks.md has both measured).
     /// </summary>
-    public TimeSpan? Linger { get; set; }
+    public TimeSpan Linger { get; set; }
 
     /// <summary>What happens when the queue is full. Default <see cref="QueueOverflowPolicy.Wait"/>.</summary>
     public QueueOverflowPolicy OverflowPolicy { get; set; } = QueueOverflowPolicy.Wait;

@@ -603,7 +603,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             try
             {
                 batch.Clear();
-                if (!await _queue.ReadBatchAsync(batch, max, _tracker.Linger ?? _tracker.FlushInterval, _tracker.FlushInterval, () => Volatile.Read(ref _sending) > 0, _sendCts.Token).ConfigureAwait(false))
+                if (!await _queue.ReadBatchAsync(batch, max, _tracker.Linger, _tracker.FlushInterval, () => Volatile.Read(ref _sending) > 0, _sendCts.Token).ConfigureAwait(false))
                 {
                     return; // closed and drained
                 }

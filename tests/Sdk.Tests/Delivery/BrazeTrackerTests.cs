@@ -88,11 +88,7 @@ public sealed class BrazeTrackerTests : IDisposable
     [Fact]
     public async Task On_an_idle_tracker_an_awaited_handle_costs_one_request_not_the_flush_interval()
     {
-        using var f = Fixture(o =>
-        {
-            o.Tracker.FlushInterval = TimeSpan.FromHours(1);
-            o.Tracker.Linger = TimeSpan.Zero;
-        });
+        using var f = Fixture(o => o.Tracker.FlushInterval = TimeSpan.FromHours(1)); // the default linger is zero
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
         for (var i = 0; i < 5; i++)
         {
@@ -103,9 +99,9 @@ public sealed class BrazeTrackerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_partial_batch_is_sent_after_the_flush_interval()
+    public async Task A_partial_batch_is_sent_after_the_linger()
     {
-        using var f = Fixture();
+        using var f = Fixture(o => o.Tracker.Linger = TimeSpan.FromMilliseconds(50));
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
         var handle = tracker.Track(Event(1));
         await handle.Completion.WaitAsync(TimeSpan.FromSeconds(5));
