@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Packs Braze.Sdk and Braze.Sdk.Emulator, then builds and runs a fresh console project that restores them from a local
-# folder feed, uses [BrazeEvent], starts the emulator in-process and sends the event to it through AddBraze: proves the
-# runtime dll is in lib/, the generator works from analyzers/dotnet/cs and the emulator package runs.
+# Packs Braze.Sdk, Braze.Sdk.Outbox.Sqlite and Braze.Sdk.Emulator, then builds and runs a fresh console project that
+# restores them from a local folder feed, uses [BrazeEvent], starts the emulator in-process and sends the event to it
+# through AddBraze, then once more through the tracker with a SQLite outbox: proves the runtime dll is in lib/, the
+# generator works from analyzers/dotnet/cs, the outbox package brings SQLite (the core package does not) and the
+# emulator package runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 feed="$work/feed"
 dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
+dotnet pack "$root/src/Sdk.Outbox.Sqlite/Sdk.Outbox.Sqlite.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
 dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
+if unzip -l "$feed/Braze.Sdk.0.0.0-packagetest.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.0.0.0-packagetest.nupkg" '*.nuspec' | grep -qi sqlite; then
+  echo "Braze.Sdk must not depend on SQLite; the outbox package brings it" >&2
+  exit 1
+fi
 mkdir -p "$work/app"
 cd "$work/app"
 cat > nuget.config <<XML
@@ -32,6 +39,7 @@ cat > app.csproj <<'XML'
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Braze.Sdk" Version="0.0.0-packagetest" />
+    <PackageReference Include="Braze.Sdk.Outbox.Sqlite" Version="0.0.0-packagetest" />
     <PackageReference Include="Braze.Sdk.Emulator" Version="0.0.0-packagetest" />
   </ItemGroup>
 </Project>
@@ -53,6 +61,17 @@ var braze = provider.GetRequiredService<IBrazeClient>();
 var result = await braze.TrackAsync(request);
 var export = await braze.ExportUsersAsync(["u1"]);
 Console.WriteLine($"emulator: {result.EventsProcessed} event(s) processed, {export.Users.Count} profile(s) exported");
+
+var outboxServices = new ServiceCollection();
+outboxServices.AddBraze(o => { o.ApiKey = emulator.ApiKey; o.BaseUrl = emulator.BaseUrl; });
+outboxServices.AddBrazeSqliteOutbox(Path.Combine(AppContext.BaseDirectory, "braze-outbox.db")); // inside the test's temporary folder
+await using (var outboxProvider = outboxServices.BuildServiceProvider())
+{
+    var tracker = outboxProvider.GetRequiredService<IBrazeTracker>();
+    await tracker.Track(new RentedMovie("Noir", 2.99m).ToEvent(UserId.External("u2"), new DateTimeOffset(2024, 5, 2, 0, 0, 0, TimeSpan.Zero)));
+    Console.WriteLine("tracker: delivered through the SQLite outbox");
+}
+
 return 0;
 
 [BrazeEvent("rented_movie")]
@@ -62,4 +81,5 @@ dotnet run --nologo -v quiet > out.txt
 cat out.txt
 grep -q '"properties":{"movie":"The Sad Egg","price":4.99}' out.txt
 grep -q 'emulator: 1 event(s) processed, 1 profile(s) exported' out.txt
+grep -q 'tracker: delivered through the SQLite outbox' out.txt
 echo "package test: OK"
