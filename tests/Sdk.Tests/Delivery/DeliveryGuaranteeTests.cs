@@ -56,10 +56,13 @@ public sealed class DeliveryGuaranteeTests : IDisposable
             o.Tracker.MaxRedeliveryDelay = TimeSpan.FromMilliseconds(300);
         });
         f.Fake.Responder = (r, _) => braze.Answer(r);
+        using var metrics = new MetricsProbe(f.Provider);
         var tracker = f.Provider.GetRequiredService<BrazeTracker>();
         var handles = Enumerable.Range(0, 750).Select(i => tracker.Track(Event(i))).ToList(); // ten batches
 
         await WaitUntil(() => tracker.PausedUntil is not null);
+        metrics.Observe();
+        Assert.Equal(1, metrics["braze.delivery.paused"]);
         await Task.Delay(1000);
         // Paused, the ten batches wait together and one probe goes per interval (about a dozen requests in that second,
         // the first concurrent ones included); each batch retrying on its own would have sent about sixty.
@@ -116,6 +119,7 @@ public sealed class DeliveryGuaranteeTests : IDisposable
         var braze = new FlakyBraze { Failure = "503" };
         using var f = Fixture(o => o.Tracker.DeadLetterAfter = TimeSpan.FromMilliseconds(300), Path.Combine(_dir, "outbox.db"));
         f.Fake.Responder = (r, _) => braze.Answer(r);
+        using var metrics = new MetricsProbe(f.Provider);
         var tracker = f.Provider.GetRequiredService<BrazeTracker>();
         var handles = Enumerable.Range(0, 10).Select(i => tracker.Track(Event(i))).ToList();
 
@@ -129,6 +133,11 @@ public sealed class DeliveryGuaranteeTests : IDisposable
         var stats = await tracker.GetOutboxStatsAsync();
         Assert.Equal((0L, 10L), (stats!.Count, stats.DeadLetters));
         Assert.Equal(0, tracker.PendingCount);
+        Assert.Equal(10, metrics["braze.objects.dead_lettered"]);
+        Assert.True(metrics["braze.objects.deferred"] >= 10, "every item was deferred at least once first");
+        Assert.Equal(0, metrics["braze.objects.dropped"]);
+        metrics.Observe();
+        Assert.Equal(0, metrics["braze.queue.depth"]);
     }
 
     [Fact]

@@ -84,3 +84,55 @@ internal sealed class FlakyBraze
         return FakeBraze.Json(HttpStatusCode.Created, """{"message":"success"}""");
     }
 }
+
+/// <summary>Reads the SDK's instruments of one service provider (its IMeterFactory scope), not those of tests running beside it.</summary>
+internal sealed class MetricsProbe : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _values = new();
+
+    public MetricsProbe(IServiceProvider services)
+    {
+        var scope = services.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory));
+        Assert.NotNull(scope);
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Braze.Sdk" && ReferenceEquals(instrument.Meter.Scope, scope))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Record(instrument, value));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Record(instrument, value));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Record(instrument, (long)value));
+        _listener.Start();
+    }
+
+    /// <summary>A counter's sum, or a gauge's last observed value (<see cref="Observe"/> first).</summary>
+    public long this[string name] => _values.GetValueOrDefault(name);
+
+    /// <summary>Reads the observable gauges now.</summary>
+    public void Observe()
+    {
+        foreach (var gauge in _values.Keys.Where(k => k.Contains("depth", StringComparison.Ordinal) || k.Contains("paused", StringComparison.Ordinal) || k.Contains("age", StringComparison.Ordinal) || k.Contains("dead_letters", StringComparison.Ordinal)).ToList())
+        {
+            _values[gauge] = 0;
+        }
+
+        _listener.RecordObservableInstruments();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Record(System.Diagnostics.Metrics.Instrument instrument, long value)
+    {
+        if (instrument.GetType().Name.StartsWith("Observable", StringComparison.Ordinal))
+        {
+            _values[instrument.Name] = value;
+        }
+        else
+        {
+            _values.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+        }
+    }
+}
