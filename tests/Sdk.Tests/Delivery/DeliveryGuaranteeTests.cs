@@ -91,7 +91,13 @@ public sealed class DeliveryGuaranteeTests : IDisposable
         var braze = new FlakyBraze();
         braze.Poison.UnionWith([13, 57]);
         var outbox = Path.Combine(_dir, "outbox.db");
-        using var f = Fixture(outbox: outbox);
+        using var f = Fixture(
+            o =>
+            {
+                o.Tracker.Linger = TimeSpan.FromHours(1); // one full batch of 75, however loaded the machine
+                o.Tracker.FlushInterval = TimeSpan.FromHours(1);
+            },
+            outbox);
         f.Fake.Responder = (r, _) => braze.Answer(r);
         var tracker = f.Provider.GetRequiredService<BrazeTracker>();
         var handles = Enumerable.Range(0, 75).Select(i => tracker.Track(Event(i))).ToList();
@@ -117,7 +123,8 @@ public sealed class DeliveryGuaranteeTests : IDisposable
     public async Task An_item_undelivered_past_DeadLetterAfter_becomes_a_dead_letter_with_the_last_failure()
     {
         var braze = new FlakyBraze { Failure = "503" };
-        using var f = Fixture(o => o.Tracker.DeadLetterAfter = TimeSpan.FromMilliseconds(300), Path.Combine(_dir, "outbox.db"));
+        // Long enough for the first attempt (and its HTTP retries) to end before it, on a loaded machine too.
+        using var f = Fixture(o => o.Tracker.DeadLetterAfter = TimeSpan.FromSeconds(1.5), Path.Combine(_dir, "outbox.db"));
         f.Fake.Responder = (r, _) => braze.Answer(r);
         using var metrics = new MetricsProbe(f.Provider);
         var tracker = f.Provider.GetRequiredService<BrazeTracker>();
