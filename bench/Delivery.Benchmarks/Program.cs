@@ -1,7 +1,13 @@
 // End-to-end delivery benchmark: the background tracker against a naive loop (HttpClient + reflection
 // serialization, one request per 75 objects), both sending to a minimal Kestrel sink that runs in a separate
-// process, so only client CPU is measured. Usage:
-//   dotnet run -c Release --project bench/Delivery.Benchmarks -- [objects=300000] [seconds-cap=120]
+// process, so only client CPU is measured. Usage (from the repository root):
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- [objects=300000]     as fast as they go, tracker vs naive
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 sustained [seconds=60] [tracker-only]
+//                                                        75,000 objects/s, tracker vs naive (or the tracker alone)
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 latency [count=200]
+//                                                        one event every 100 ms: awaited handle vs a direct TrackAsync
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 outbox [seconds=60]
+//                                                        75,000 objects/s, the tracker without and with a SQLite outbox
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -37,6 +43,45 @@ var baseUrl = new Uri($"http://127.0.0.1:{port}");
 try
 {
     Console.WriteLine($"objects per run: {objects:N0}; client process, {Environment.ProcessorCount} cores; sink in process {sink.Id}");
+    if (args.Length > 1 && args[1] == "latency")
+    {
+        // What a caller that awaits its handle pays for the tracker, against the one-request call it replaces.
+        var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
+        await Latency.RunAsync(baseUrl, count);
+        return;
+    }
+
+    if (args.Length > 1 && args[1] == "outbox")
+    {
+        // What durability costs: the same producer at Braze's ceiling, the tracker alone, without and then with the
+        // SQLite outbox (every item inserted before Track returns and deleted once Braze accepted it).
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
+        await Tracked.RunSustainedAsync(baseUrl, 75_000, 2); // warm-up of each, so neither run pays the JIT
+        using (var warmUpFile = new TempOutbox())
+        {
+            await Tracked.RunSustainedAsync(baseUrl, 75_000, 2, warmUpFile.Path);
+        }
+
+        Sustained? memory = null, durable = null;
+        var without = await Measure($"BrazeTracker without outbox, 75,000 objects/s for {seconds} s", async () => memory = await Tracked.RunSustainedAsync(baseUrl, 75_000, seconds, reportGc: true), 75_000 * seconds);
+        Result with;
+        // A fresh file per run, deleted afterwards with its WAL: an outbox file left behind would be claimed by the next run.
+        using (var file = new TempOutbox())
+        {
+            with = await Measure($"BrazeTracker with SQLite outbox, 75,000 objects/s for {seconds} s", async () => durable = await Tracked.RunSustainedAsync(baseUrl, 75_000, seconds, file.Path, reportGc: true), 75_000 * seconds);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"                     cores used   objects/request   gen0   gen1   gen2   objects/s");
+        Console.WriteLine($"  without outbox     {without.CoresUsed,10:F3}   {memory!.ObjectsPerRequest,15:F1}   {memory.Gen0,4}   {memory.Gen1,4}   {memory.Gen2,4}   {without.ObjectsPerSecond,9:N0}");
+        Console.WriteLine($"  with SQLite outbox {with.CoresUsed,10:F3}   {durable!.ObjectsPerRequest,15:F1}   {durable.Gen0,4}   {durable.Gen1,4}   {durable.Gen2,4}   {with.ObjectsPerSecond,9:N0}");
+        Console.WriteLine($"client CPU, with / without outbox: {with.CoresUsed / without.CoresUsed:F2}x (per object: {with.CpuPerMillion / without.CpuPerMillion:F2}x)");
+        // A CPU figure only counts at the rate asked for: a producer that fell behind spends less because it does less.
+        static string AtRate(Result r) => r.ObjectsPerSecond >= 75_000 * 0.99 ? "" : $" (but only {r.ObjectsPerSecond:N0} objects/s were sustained, not 75,000)";
+        Console.WriteLine($"targets: with outbox <= 1 core at 75,000/s: {Verdict(with.CoresUsed <= 1 && AtRate(with).Length == 0)}{AtRate(with)}; without <= 0.25 cores: {Verdict(without.CoresUsed <= 0.25 && AtRate(without).Length == 0)}{AtRate(without)}; no gen2: {Verdict(memory.Gen2 == 0 && durable.Gen2 == 0)}; 70+ objects per request: {Verdict(memory.ObjectsPerRequest >= 70 && durable.ObjectsPerRequest >= 70)}");
+        return;
+    }
+
     if (args.Length > 1 && args[1] == "sustained")
     {
         // Braze's ceiling for one workspace, produced at that rate (750 events every 10 ms) for N seconds.
@@ -45,14 +90,14 @@ try
         if (args.Length > 3 && args[3] == "tracker-only")
         {
             // For a profiler: the tracker alone at Braze's ceiling.
-            await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+            await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds, reportGc: true), 75_000 * seconds);
             return;
         }
 
         await Naive.RunSustainedAsync(baseUrl, 75_000, 2); // warm-up
         await Tracked.RunSustainedAsync(baseUrl, 75_000, 2);
         var naiveSustained = await Measure($"naive loop, 75,000 objects/s for {seconds} s", () => Naive.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
-        var trackerSustained = await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+        var trackerSustained = await Measure($"BrazeTracker, typed properties, 75,000 objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds, reportGc: true), 75_000 * seconds);
         Console.WriteLine();
         Console.WriteLine($"client CPU per object at 75,000/s, tracker / naive: {trackerSustained.CpuPerMillion / naiveSustained.CpuPerMillion:F2}x  (naive / tracker: {naiveSustained.CpuPerMillion / trackerSustained.CpuPerMillion:F2}x)");
         Tracked.ReportAllocationShare(trackerSustained);
@@ -108,7 +153,88 @@ static async Task<Result> Measure(string name, Func<Task> run, int objects)
     return result;
 }
 
+static string Verdict(bool met) => met ? "met" : "NOT met";
+
 internal sealed record Result(double ObjectsPerSecond, double CpuPerMillion, double BytesPerObject, int Gen0, int Gen2, double CoresUsed);
+
+/// <summary>What a sustained tracker run saw: objects per request (whether batches still fill) and the collections of each generation.</summary>
+internal sealed record Sustained(double ObjectsPerRequest, int Gen0, int Gen1, int Gen2);
+
+/// <summary>A path for an outbox file that does not exist yet (SQLite refuses an empty file as damaged), deleted with its WAL and shared memory.</summary>
+internal sealed class TempOutbox : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"braze-bench-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(Path + suffix);
+        }
+    }
+}
+
+/// <summary>
+/// Latency at low load: <c>await tracker.Track(e)</c> (the handle completes when the sink answered) against
+/// <c>await client.TrackAsync(new TrackRequest().Add(e))</c>, the direct call it replaces, through the same workspace
+/// (same HTTP pipeline, pacer and connection pool) to the same sink.
+/// </summary>
+internal static class Latency
+{
+    private const int WarmUp = 20;
+
+    public static async Task RunAsync(Uri baseUrl, int count)
+    {
+        await using var provider = Tracked.Provider(baseUrl);
+        var tracker = provider.GetRequiredService<IBrazeTracker>();
+        var client = provider.GetRequiredService<IBrazeClient>();
+        var viaTracker = new List<double>(count);
+        var direct = new List<double>(count);
+        // One event every 100 ms, the two paths taking turns: the pipe is idle before every call (low load, where a
+        // zero linger sends at once), and interleaving spreads the machine's drifting noise over both paths alike.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        for (var i = 0; i < (WarmUp + count) * 2; i++)
+        {
+            await timer.WaitForNextTickAsync();
+            var e = Tracked.Event(i); // made before the clock starts: the caller's object, not what either path costs
+            var useTracker = i % 2 == 0;
+            var start = Stopwatch.GetTimestamp();
+            if (useTracker)
+            {
+                await tracker.Track(e);
+            }
+            else
+            {
+                (await client.TrackAsync(new TrackRequest().Add(e))).EnsureSuccess();
+            }
+
+            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (i >= WarmUp * 2)
+            {
+                (useTracker ? viaTracker : direct).Add(ms);
+            }
+        }
+
+        var t = Stats.Of(viaTracker);
+        var d = Stats.Of(direct);
+        Console.WriteLine($"latency at one event every 100 ms, {count} calls each after a warm-up of {WarmUp} each, interleaved:");
+        Console.WriteLine($"  await tracker.Track(e)                              p50 {t.P50,7:F3} ms   p99 {t.P99,7:F3} ms   mean {t.Mean,7:F3} ms");
+        Console.WriteLine($"  await client.TrackAsync(new TrackRequest().Add(e))  p50 {d.P50,7:F3} ms   p99 {d.P99,7:F3} ms   mean {d.Mean,7:F3} ms");
+        Console.WriteLine($"  tracker - direct                                    p50 {t.P50 - d.P50,7:+0.000;-0.000} ms   p99 {t.P99 - d.P99,7:+0.000;-0.000} ms   mean {t.Mean - d.Mean,7:+0.000;-0.000} ms");
+        Console.WriteLine($"target: tracker p50 within 2 ms of the direct call: {(t.P50 - d.P50 <= 2 ? "met" : "NOT met")}");
+    }
+
+    private sealed record Stats(double P50, double P99, double Mean)
+    {
+        /// <summary>Nearest-rank percentiles: each is a latency that was measured, never an interpolation.</summary>
+        public static Stats Of(List<double> samples)
+        {
+            var sorted = samples.Order().ToArray();
+            double Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            return new Stats(Rank(0.50), Rank(0.99), sorted.Average());
+        }
+    }
+}
 
 internal static class Payload
 {
@@ -200,7 +326,8 @@ internal static class Tracked
 {
     private static readonly DateTimeOffset s_released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
 
-    private static ServiceProvider Provider(Uri baseUrl)
+    /// <summary>The services a host would have: the default workspace, with the SQLite outbox when <paramref name="outboxPath"/> is given.</summary>
+    internal static ServiceProvider Provider(Uri baseUrl, string? outboxPath = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -209,8 +336,16 @@ internal static class Tracked
             o.ApiKey = "bench";
             o.BaseUrl = baseUrl;
         });
+        if (outboxPath is not null)
+        {
+            services.AddBrazeSqliteOutbox(outboxPath);
+        }
+
         return services.BuildServiceProvider();
     }
+
+    /// <summary>The event every tracker run sends (typed properties, the way generated code writes them).</summary>
+    internal static TrackEvent Event(int n) => new(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, s_released, n));
 
     public static async Task RunAsync(Uri baseUrl, int objects, bool typed)
     {
@@ -291,10 +426,14 @@ internal static class Tracked
         return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
     }
 
-    /// <summary>Produces <paramref name="perSecond"/> events per second in 10 ms steps for <paramref name="seconds"/> seconds, then flushes.</summary>
-    public static async Task RunSustainedAsync(Uri baseUrl, int perSecond, int seconds)
+    /// <summary>
+    /// Produces <paramref name="perSecond"/> events per second in 10 ms steps for <paramref name="seconds"/> seconds, then
+    /// flushes; through a SQLite outbox at <paramref name="outboxPath"/> when given. With <paramref name="reportGc"/> it
+    /// prints the collections of each generation from the first event to the end of the flush.
+    /// </summary>
+    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false)
     {
-        await using var provider = Provider(baseUrl);
+        await using var provider = Provider(baseUrl, outboxPath);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
         var released = s_released;
         var perStep = perSecond / 100;
@@ -311,9 +450,15 @@ internal static class Tracked
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref requests, value));
         listener.Start();
         var total = perSecond * seconds;
+        // Counted from the first event to the end of the flush (not the provider's start or disposal): gen1 shows what
+        // outlives a gen0 collection, gen2 what outlives two; the target is none of the latter.
+        var gen0 = GC.CollectionCount(0);
+        var gen1 = GC.CollectionCount(1);
+        var gen2 = GC.CollectionCount(2);
         var start = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         var n = 0;
+        var mostPending = 0; // a backlog is what lives long enough to be promoted: items wait in the queue, alive
         while (n < total)
         {
             // Catch up to where the clock says production should be (timer ticks can be late).
@@ -323,11 +468,24 @@ internal static class Tracked
                 _ = tracker.Track(new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, released, n)));
             }
 
+            mostPending = Math.Max(mostPending, tracker.PendingCount);
             await timer.WaitForNextTickAsync();
         }
 
         await tracker.FlushAsync();
-        Console.WriteLine($"  {total:N0} objects in {Interlocked.Read(ref requests):N0} requests: {total / (double)Math.Max(1, Interlocked.Read(ref requests)):F1} objects per request");
+        var sustained = new Sustained(
+            total / (double)Math.Max(1, Interlocked.Read(ref requests)),
+            GC.CollectionCount(0) - gen0,
+            GC.CollectionCount(1) - gen1,
+            GC.CollectionCount(2) - gen2);
+        Console.WriteLine($"  {total:N0} objects in {Interlocked.Read(ref requests):N0} requests: {sustained.ObjectsPerRequest:F1} objects per request");
+        if (reportGc)
+        {
+            // CollectionCount(n) counts collections of generation n or older, so each figure includes the older ones.
+            Console.WriteLine($"  collections during the run: gen0 {sustained.Gen0}, gen1 {sustained.Gen1}, gen2 {sustained.Gen2} (each includes the older generations' collections); most items pending after a 10 ms step: {mostPending:N0}");
+        }
+
+        return sustained;
     }
 }
 

@@ -9,9 +9,18 @@ namespace Braze.Delivery;
 /// when no request is in flight (after an optional linger), otherwise when the batch fills, a flush asks for it, a
 /// request completes (<see cref="Nudge"/>) or the flush interval passes. The reading loop sleeps while it holds a
 /// partial batch until one of those happens, so it wakes once per batch instead of once per item.
+/// After a full batch the load is high, and an idle pipe no longer means a quiet producer: a partial batch then waits
+/// up to <see cref="FullLoadLinger"/> (or the flush interval, if shorter) even with nothing in flight. Sending it at
+/// once would spend a request of the rate limit on a few items: at Braze's ceiling (3,000 requests per 3 s, 75
+/// objects each) every partial request overdraws the window, the pacer then holds every request until the window
+/// resets, and up to the whole queue piles up meanwhile, living long enough to reach gen2. The first partial batch
+/// that goes at the deadline (the load dropped) makes an idle tracker send at once again.
 /// </summary>
 internal sealed class BatchQueue
 {
+    /// <summary>How long a partial batch waits after a full one, idle pipe or not: at most 10 partial requests a second, 1 % of Braze's rate limit.</summary>
+    internal static readonly TimeSpan FullLoadLinger = TimeSpan.FromMilliseconds(100);
+
     private readonly Channel<TrackedItem> _channel;
     private readonly SemaphoreSlim _places;
     private readonly TimeProvider _time;
@@ -20,6 +29,7 @@ internal sealed class BatchQueue
     private int _queued;
     private int _wakeAt = int.MaxValue;
     private long _flushTarget = -1;
+    private bool _lastFull; // the last batch read was full (only the single reader touches it)
     private volatile bool _closed;
 
     /// <summary>A queue of at most <paramref name="capacity"/> items.</summary>
@@ -116,8 +126,8 @@ internal sealed class BatchQueue
     /// <summary>
     /// Fills <paramref name="batch"/> with up to <paramref name="max"/> items and returns once it is full, holds an item a
     /// flush asked for, or the queue is closed; with a partial batch, once <paramref name="busy"/> says no request is in
-    /// flight and <paramref name="linger"/> has passed, or, while one is, after <paramref name="interval"/>. Returns false
-    /// when the queue is closed and empty.
+    /// flight and <paramref name="linger"/> has passed (<see cref="FullLoadLinger"/> at least when the last batch was
+    /// full), or, while one is, after <paramref name="interval"/>. Returns false when the queue is closed and empty.
     /// </summary>
     public async Task<bool> ReadBatchAsync(List<TrackedItem> batch, int max, TimeSpan linger, TimeSpan interval, Func<bool> busy, CancellationToken cancellationToken)
     {
@@ -163,6 +173,7 @@ internal sealed class BatchQueue
 
                 if (batch.Count >= max || batch[0].Sequence <= Interlocked.Read(ref _flushTarget) || reader.Completion.IsCompleted)
                 {
+                    _lastFull = batch.Count >= max;
                     return true;
                 }
 
@@ -172,9 +183,14 @@ internal sealed class BatchQueue
                 var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _fillSignal, fill);
                 var idle = !busy();
-                var remaining = started + (idle ? linger : interval) - _time.GetUtcNow();
+                // Idle after a full batch: wait as a linger of FullLoadLinger would (a longer linger stays longer, a
+                // shorter flush interval still bounds it).
+                var fullLoad = interval < FullLoadLinger ? interval : FullLoadLinger;
+                var wait = !idle ? interval : _lastFull && fullLoad > linger ? fullLoad : linger;
+                var remaining = started + wait - _time.GetUtcNow();
                 if (remaining <= TimeSpan.Zero)
                 {
+                    _lastFull = false;
                     return true;
                 }
 
