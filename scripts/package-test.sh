@@ -7,12 +7,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# A version of its own per run: the global NuGet cache keeps what a package id and version once held, so a fixed
+# version would test a stale build on any machine that ran this before.
+version="0.0.0-packagetest.$(date +%s).$$"
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+trap 'rm -rf "$work" "$packages/braze.sdk/$version" "$packages/braze.sdk.outbox.sqlite/$version" "$packages/braze.sdk.emulator/$version"' EXIT
 feed="$work/feed"
-dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
-dotnet pack "$root/src/Sdk.Outbox.Sqlite/Sdk.Outbox.Sqlite.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
-dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=0.0.0-packagetest --nologo -v quiet
-if unzip -l "$feed/Braze.Sdk.0.0.0-packagetest.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.0.0.0-packagetest.nupkg" '*.nuspec' | grep -qi sqlite; then
+dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
+dotnet pack "$root/src/Sdk.Outbox.Sqlite/Sdk.Outbox.Sqlite.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
+dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
+if unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.$version.nupkg" '*.nuspec' | grep -qi sqlite; then
   echo "Braze.Sdk must not depend on SQLite; the outbox package brings it" >&2
   exit 1
 fi
@@ -27,7 +31,7 @@ cat > nuget.config <<XML
   </packageSources>
 </configuration>
 XML
-cat > app.csproj <<'XML'
+cat > app.csproj <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -38,9 +42,9 @@ cat > app.csproj <<'XML'
     <NoWarn>NU1603</NoWarn>
   </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="Braze.Sdk" Version="0.0.0-packagetest" />
-    <PackageReference Include="Braze.Sdk.Outbox.Sqlite" Version="0.0.0-packagetest" />
-    <PackageReference Include="Braze.Sdk.Emulator" Version="0.0.0-packagetest" />
+    <PackageReference Include="Braze.Sdk" Version="$version" />
+    <PackageReference Include="Braze.Sdk.Outbox.Sqlite" Version="$version" />
+    <PackageReference Include="Braze.Sdk.Emulator" Version="$version" />
   </ItemGroup>
 </Project>
 XML
