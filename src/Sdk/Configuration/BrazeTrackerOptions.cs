@@ -25,9 +25,10 @@ public sealed class BrazeTrackerOptions
 
     /// <summary>
     /// How long a partial batch waits for more items when no request is in flight (Nagle's rule: batch only while the
-    /// pipe is busy). Default zero: an idle tracker sends at once, so an awaited handle costs about one request. A
-    /// linger of a few milliseconds gives fuller batches to producers that come in bursts, at that cost in latency
-    /// (docs/benchmarks.md has both measured).
+    /// pipe is busy). Default zero: an idle tracker sends at once, so an awaited handle costs about one request. Under
+    /// full load (the last batch was full) a partial batch waits up to 100 ms anyway, so that requests of a few items do
+    /// not spend Braze's rate limit. A linger of a few milliseconds gives fuller batches to producers that come in
+    /// bursts, at that cost in latency (docs/benchmarks.md has both measured).
     /// </summary>
     public TimeSpan Linger { get; set; }
 

@@ -6,7 +6,7 @@ namespace Braze.Delivery;
 /// <summary>
 /// Which accepted items are not completed yet, and the only ways they end: claimed exactly once (a send, a refusal and
 /// a shutdown may race for the same item), then their outbox row goes (completed, or moved to the dead letters with
-/// the reason), then the handle completes and the queue place is given back. So once a handle completes (and so once
+/// the reason), then the queue place is given back, the handle completes and the item leaves the pending set. So once a handle completes (and so once
 /// a flush returns) its item is no longer stored, and a crash in between can only resend it, never lose it. A
 /// deferred item stays pending: its row records the failed attempt and when the next one is due. The pending items
 /// are an intrusive list: tracking one allocates nothing.
@@ -43,16 +43,30 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         metrics?.AddQueueDepth(1);
     }
 
-    /// <summary>Takes an item out of the pending set; false when something else took it first.</summary>
-    public bool Claim(TrackedItem item)
+    /// <summary>
+    /// Takes the right to complete an item; false when something else took it first. The item stays in the pending set
+    /// (and in <see cref="Snapshot"/>) until it is finished: a flush that sees it waits for its outbox row to go too.
+    /// </summary>
+    private bool Claim(TrackedItem item)
     {
         lock (_gate)
         {
-            if (!item.Listed)
+            if (!item.Listed || item.Claimed)
             {
                 return false;
             }
 
+            item.Claimed = true;
+            return true;
+        }
+    }
+
+    /// <summary>Finishes a claimed item and takes it out of the pending set, in that order.</summary>
+    private void Finish(TrackedItem item, Exception? error)
+    {
+        item.Finish(error);
+        lock (_gate)
+        {
             if (item.Previous is not null)
             {
                 item.Previous.Next = item.Next;
@@ -73,7 +87,6 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         }
 
         metrics?.AddQueueDepth(-1);
-        return true;
     }
 
     /// <summary>
@@ -121,7 +134,7 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         ReleasePlaces(claimed.Select(x => x.Item));
         foreach (var (item, reason) in claimed)
         {
-            item.Finish(reason);
+            Finish(item, reason);
         }
     }
 
@@ -162,7 +175,7 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         }
 
         ReleasePlaces([item]);
-        item.Finish(error);
+        Finish(item, error);
         return true;
     }
 
@@ -200,7 +213,7 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         ReleasePlaces(claimed);
         foreach (var item in claimed)
         {
-            item.Finish(errorOf(item));
+            Finish(item, errorOf(item));
         }
     }
 

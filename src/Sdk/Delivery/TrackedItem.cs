@@ -35,6 +35,7 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
     internal TrackedItem? Previous;
     internal TrackedItem? Next;
     internal bool Listed;
+    internal bool Claimed;
 
     public bool IsCompleted => Volatile.Read(ref _state) != Pending;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Braze.Tests.Support;
+using static Braze.Tests.Support.TrackerKit;
 using Microsoft.Extensions.DependencyInjection;
 using Braze.Rules;
 
@@ -23,19 +24,6 @@ public sealed class BrazeTrackerTests : IDisposable
             Directory.Delete(_dir, recursive: true);
         }
     }
-
-    private static TrackEvent Event(int i) => new(UserId.External($"user{i}"), "rented_movie", s_time, new BrazeProperties { { "n", i } });
-
-    private static ClientFixture Fixture(Action<BrazeOptions>? configure = null, string? outbox = null) => new(
-        o =>
-        {
-            o.Tracker.FlushInterval = TimeSpan.FromMilliseconds(50);
-            o.Tracker.ShutdownTimeout = TimeSpan.FromSeconds(5);
-            o.Tracker.RedeliveryDelay = TimeSpan.FromMilliseconds(20);
-            o.Tracker.MaxRedeliveryDelay = TimeSpan.FromMilliseconds(200);
-            configure?.Invoke(o);
-        },
-        outbox);
 
     private static async Task<long> OutboxCount(BrazeTracker tracker) => (await tracker.GetOutboxStatsAsync())?.Count ?? 0;
 
@@ -397,15 +385,5 @@ public sealed class BrazeTrackerTests : IDisposable
 
         Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 5); // other tests may open a few meanwhile
         Assert.Equal(0, tracker.PendingCount);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), "condition not reached");
-            await Task.Delay(10);
-        }
     }
 }

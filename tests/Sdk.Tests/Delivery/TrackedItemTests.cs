@@ -53,16 +53,22 @@ public class TrackedItemTests
     }
 
     [Fact]
-    public void The_ledger_claims_each_item_once_and_snapshots_the_rest()
+    public async Task The_ledger_completes_each_item_once_and_snapshots_the_rest()
     {
-        var pending = new CompletionLedger(_ => { }, metrics: null, NullLogger.Instance);
-        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, TrackArray.Events, [], DateTimeOffset.UnixEpoch)).ToList();
+        var released = 0;
+        var pending = new CompletionLedger(n => released += n, metrics: null, NullLogger.Instance);
+        var items = Enumerable.Range(0, 5).Select(i => new TrackedItem(i, TrackArray.Events, [], DateTimeOffset.UnixEpoch) { HoldsPlace = true }).ToList();
         items.ForEach(pending.Add);
-        Assert.True(pending.Claim(items[2]));
-        Assert.False(pending.Claim(items[2]));
-        Assert.True(pending.Claim(items[4]));
-        Assert.True(pending.Claim(items[0]));
+        await pending.DeliveredAsync([items[2]]);
+        await pending.DeliveredAsync([items[2]]); // already completed: nothing happens twice
+        await pending.WithdrawAsync([items[4]], new InvalidOperationException("withdrawn"));
+        Assert.True(pending.Abandon(items[0], new InvalidOperationException("stopped")));
+        Assert.False(pending.Abandon(items[0], new InvalidOperationException("again")));
+
         Assert.Equal(2, pending.Count);
         Assert.Equal([1L, 3L], pending.Snapshot().Select(i => i.Sequence).Order());
+        Assert.Equal(3, released);
+        Assert.True(items[2].GetTask().IsCompletedSuccessfully);
+        Assert.True(items[4].GetTask().IsFaulted);
     }
 }
