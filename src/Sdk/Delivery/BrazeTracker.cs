@@ -38,7 +38,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
-    private TaskCompletionSource _claimSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstClaim = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OutboxAppender? _appender;
     private OutboxStats? _outboxStats;
@@ -482,7 +481,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         var claimed = 0;
         while (!token.IsCancellationRequested)
         {
-            var signal = Volatile.Read(ref _claimSignal).Task;
             int places;
             try
             {
@@ -512,7 +510,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 _queue.Release(places);
                 _firstClaim.TrySetResult();
                 LogClaimFailed(_logger, ex);
-                await Task.WhenAny(signal, Task.Delay(TimeSpan.FromSeconds(30), _time, token)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(30), _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
             catch (OperationCanceledException)
@@ -542,7 +540,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 }
 
                 await RefreshOutboxStatsAsync(outbox, token).ConfigureAwait(false);
-                await Task.WhenAny(signal, Task.Delay(TimeSpan.FromSeconds(30), _time, token)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(30), _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -576,9 +574,6 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             _deferred.Schedule(items, next - now);
         }
     }
-
-    /// <summary>Looks for claimable outbox rows now (after dead letters were replayed) instead of at the next half minute.</summary>
-    internal void ClaimNow() => Interlocked.Exchange(ref _claimSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private async Task RefreshOutboxStatsAsync(IBrazeOutbox outbox, CancellationToken token)
     {
