@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerates src/Sdk/Validation/ReferenceData.cs from Debian's iso-codes and tzdata packages.
+"""Regenerates src/Sdk/Rules/ReferenceData.cs from Debian's iso-codes and tzdata packages.
 
 Usage: apt-get install iso-codes tzdata && python3 scripts/reference-data.py
 """
 import json, os
 
-root = os.path.join(os.path.dirname(__file__), '..', 'src', 'Sdk', 'Validation', 'ReferenceData.cs')
+root = os.path.join(os.path.dirname(__file__), '..', 'src', 'Sdk', 'Rules', 'ReferenceData.cs')
 countries = sorted(x['alpha_2'] for x in json.load(open('/usr/share/iso-codes/json/iso_3166-1.json'))['3166-1'])
-currencies = sorted(x['alpha_3'] for x in json.load(open('/usr/share/iso-codes/json/iso_4217.json'))['4217'])
 langs = sorted(set(x['alpha_2'] for x in json.load(open('/usr/share/iso-codes/json/iso_639-2.json'))['639-2'] if 'alpha_2' in x))
 zones = set()
 for line in open('/usr/share/zoneinfo/tzdata.zi'):
@@ -29,17 +28,17 @@ def block(doc, name, xs, per):
     ], StringComparer.Ordinal);
 '''
 
-src = '''// Reference lists shipped with the SDK. Generated once from Debian's iso-codes 4.15 (ISO 3166-1, ISO 4217,
-// ISO 639-1 via 639-2) and tzdata (IANA zones and links). Regenerate with scripts/reference-data.py.
+src = '''// Reference lists shipped with the SDK. Generated once from Debian's iso-codes 4.15 (ISO 3166-1,
+// ISO 639-1 via 639-2) and tzdata (IANA zones and links). Regenerate with scripts/reference-data.py
+// (currencies: Currencies.cs, from SIX's list one by scripts/iso4217.py).
 using System.Collections.Frozen;
 
-namespace Braze.Validation;
+namespace Braze.Rules;
 
 internal static class ReferenceData
 {
 ''' + block('ISO 3166-1 alpha-2 country codes', 'Countries', countries, 16) + '\n' \
-    + block('Active ISO 4217 alphabetic currency codes', 'Currencies', currencies, 12) + '\n' \
     + block('ISO 639-1 language codes', 'Languages', langs, 16) + '\n' \
     + block('IANA time zone names, canonical zones and links', 'TimeZones', zones, 4) + '}\n'
 open(root, 'w').write(src)
-print(len(countries), len(currencies), len(langs), len(zones))
+print(len(countries), len(langs), len(zones))

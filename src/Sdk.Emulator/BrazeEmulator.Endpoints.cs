@@ -200,12 +200,6 @@ public sealed partial class BrazeEmulator
                 return;
             }
 
-            if (LocalTimePassed(root.GetProperty("schedule")) is { } passed)
-            {
-                await Answer(context, 400, passed).ConfigureAwait(false);
-                return;
-            }
-
             var id = root.GetProperty(target.IdField()).GetString()!;
             var (scheduleId, dispatchId) = await Store.CreateScheduleAsync(canvas ? "canvas" : "campaign", id, root, context.RequestAborted).ConfigureAwait(false);
             await Json(context, 201, w =>
@@ -232,12 +226,6 @@ public sealed partial class BrazeEmulator
             if (!validation.IsValid)
             {
                 await Reject(context, validation).ConfigureAwait(false);
-                return;
-            }
-
-            if (LocalTimePassed(root.GetProperty("schedule")) is { } passed)
-            {
-                await Answer(context, 400, passed).ConfigureAwait(false);
                 return;
             }
 
@@ -292,7 +280,7 @@ public sealed partial class BrazeEmulator
         await Json(context, 200, w =>
         {
             w.WriteStartArray("scheduled_broadcasts");
-            foreach (var (id, target, targetId, body) in schedules)
+            foreach (var (_, target, targetId, body) in schedules)
             {
                 using var doc = JsonDocument.Parse(body, BrazePayloadValidator.DocumentOptions);
                 var time = doc.RootElement.GetProperty("schedule").GetProperty("time").GetString();
@@ -301,9 +289,11 @@ public sealed partial class BrazeEmulator
                     continue;
                 }
 
+                // Braze's id is the Canvas or campaign identifier; name is its dashboard name, which the emulator does not
+                // know, so it repeats the identifier. The schedule id is not part of Braze's answer.
                 w.WriteStartObject();
                 w.WriteString("name", targetId);
-                w.WriteString("id", id);
+                w.WriteString("id", targetId);
                 w.WriteString("type", target == "canvas" ? "Canvas" : "Campaign");
                 w.WriteStartArray("tags");
                 w.WriteEndArray();
@@ -319,29 +309,16 @@ public sealed partial class BrazeEmulator
         }).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A schedule in local time whose wall-clock time has already passed in the company's time zone (the emulator's
-    /// is UTC) answers 400, as on Braze; null when the schedule is fine.
-    /// </summary>
-    private static string? LocalTimePassed(JsonElement schedule)
-    {
-        var local = schedule.TryGetProperty("in_local_time", out var l) && l.ValueKind == JsonValueKind.True;
-        return local && BrazeTime.TryParse(schedule.GetProperty("time").GetString(), out var at) && at < DateTimeOffset.UtcNow
-            ? $"Bad Request: schedule.time {schedule.GetProperty("time").GetString()} in local time has already passed in the company's time zone (UTC)."
-            : null;
-    }
-
+    /// <summary>The body as a document every string of which can be read, or null after answering 400 with the reason.</summary>
     private static async Task<JsonDocument?> ParseAsync(HttpContext context)
     {
-        try
+        if (BrazePayloadValidator.TryParse(Body(context), out var document, out var problem))
         {
-            return JsonDocument.Parse(Body(context), BrazePayloadValidator.DocumentOptions);
+            return document;
         }
-        catch (JsonException)
-        {
-            await Answer(context, 400, "Bad Request: the body is not valid JSON.").ConfigureAwait(false);
-            return null;
-        }
+
+        await Answer(context, 400, $"Bad Request: {problem}").ConfigureAwait(false);
+        return null;
     }
 
     private static Task Reject(HttpContext context, PayloadValidationResult validation)

@@ -7,8 +7,12 @@ namespace Braze.Emulator;
 
 public sealed partial class ProfileStore
 {
-    /// <summary>Applies one attributes object; returns the profile id it changed, or null when no profile matched.</summary>
-    private long? ApplyAttributes(JsonElement obj)
+    /// <summary>
+    /// Applies one attributes object; returns the profile id it changed, or null when no profile matched. With
+    /// <paramref name="dropNested"/> (an invalid value inside some nested attribute of the request) every nested
+    /// custom attribute update is skipped, as Braze does; the flat attributes still apply.
+    /// </summary>
+    private long? ApplyAttributes(JsonElement obj, bool dropNested)
     {
         var profile = ResolveProfile(obj, isAttributes: true);
         if (profile is not { } id)
@@ -62,6 +66,11 @@ public sealed partial class ProfileStore
                 continue;
             }
 
+            if (dropNested && kind == StandardFieldKind.None && IsNestedUpdate(property.Value))
+            {
+                continue;
+            }
+
             ApplyValue(attributes, property.Name, property.Value, merge);
         }
 
@@ -83,6 +92,23 @@ public sealed partial class ProfileStore
         return id;
     }
 
+    /// <summary>A nested custom attribute update: an object (not <c>inc</c>, <c>add</c>/<c>remove</c> or <c>$time</c>), an array of objects, or <c>$add</c>/<c>$update</c>/<c>$remove</c>.</summary>
+    private static bool IsNestedUpdate(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            return value.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object);
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var names = value.EnumerateObject().Select(p => p.Name).ToList();
+        return !(names is ["inc"] or ["$time"] || (names.Count > 0 && names.TrueForAll(n => n is "add" or "remove")));
+    }
+
     private void ApplyValue(JsonObject attributes, string key, JsonElement value, bool merge)
     {
         switch (value.ValueKind)
@@ -93,9 +119,19 @@ public sealed partial class ProfileStore
             case JsonValueKind.Object:
                 ApplyObject(attributes, key, value, merge);
                 return;
+            case JsonValueKind.Array when value.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object):
+                StoreWithinLimit(attributes, key, new JsonArray([.. value.EnumerateArray().Select(ToNode)]));
+                return;
             case JsonValueKind.Array:
-                var array = new JsonArray([.. value.EnumerateArray().Select(ToNode)]);
-                attributes[key] = array.All(x => x is JsonObject) ? array : Trim(array);
+                // Values are unique, in the order a sequence of adds would leave them: a repeated value counts where it last appears.
+                var values = new List<JsonNode?>();
+                foreach (var node in value.EnumerateArray().Select(ToNode))
+                {
+                    values.RemoveAll(x => JsonNode.DeepEquals(x, node));
+                    values.Add(node);
+                }
+
+                attributes[key] = Trim(new JsonArray([.. values]));
                 return;
             default:
                 attributes[key] = ToNode(value);
@@ -171,7 +207,7 @@ public sealed partial class ProfileStore
                 list.AddRange(adds.EnumerateArray().Select(ToNode));
             }
 
-            attributes[key] = new JsonArray([.. list]);
+            StoreWithinLimit(attributes, key, new JsonArray([.. list]));
             return;
         }
 
@@ -184,11 +220,24 @@ public sealed partial class ProfileStore
         var incoming = (JsonObject)ToNode(value)!;
         if (merge && attributes[key] is JsonObject stored)
         {
-            DeepMerge(stored, incoming);
+            var merged = (JsonObject)stored.DeepClone();
+            DeepMerge(merged, incoming);
+            incoming = merged;
         }
-        else
+
+        StoreWithinLimit(attributes, key, incoming);
+    }
+
+    /// <summary>
+    /// Stores a nested attribute's new value unless it would exceed the nested attribute limit: Braze judges the stored
+    /// result, so a merge or <c>$add</c> that would grow it past the limit is dropped and the old value stays.
+    /// </summary>
+    private void StoreWithinLimit(JsonObject attributes, string key, JsonNode value)
+    {
+        var bytes = BrazeJson.Measure(static (w, node) => node.WriteTo(w), value);
+        if (bytes <= _limits.MaxNestedAttributeBytes)
         {
-            attributes[key] = incoming;
+            attributes[key] = value;
         }
     }
 

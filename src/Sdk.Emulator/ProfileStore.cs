@@ -87,7 +87,7 @@ public sealed partial class ProfileStore : IDisposable
                         switch (a)
                         {
                             case TrackArray.Attributes:
-                                if (ApplyAttributes(obj) is { } id)
+                                if (ApplyAttributes(obj, validation.DropsNestedAttributes) is { } id)
                                 {
                                     externalIdsWithAttributes.Add(id);
                                 }
@@ -310,7 +310,7 @@ public sealed partial class ProfileStore : IDisposable
     }
 
     private static string NormalizeTime(JsonElement value)
-        => value.ValueKind == JsonValueKind.String && BrazeTime.TryParse(value.GetString(), out var t) ? BrazeTime.Format(t) : value.ToString();
+        => value.ValueKind == JsonValueKind.String && BrazeTime.TryParseTicks(value.GetString(), BrazeTimeFormats.Any, out var ticks) ? BrazeTime.Format(ticks) : value.ToString();
 
     private static string Now() => BrazeTime.Format(DateTimeOffset.UtcNow);
 }

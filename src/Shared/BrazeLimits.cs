@@ -62,8 +62,21 @@ internal static class BrazeLimits
     /// </summary>
     public const int MaxNestingDepth = 32;
 
-    /// <summary>The depth to which a body is read when it is judged, so a too-deep object is reported as that object's error.</summary>
-    public const int MaxDocumentDepth = 256;
+    /// <summary>
+    /// The depth to which a body is read when it is judged: unbounded (a body's size bounds it), so an object nested
+    /// past <see cref="MaxNestingDepth"/> is always that object's error, never a malformed request. The readers and
+    /// writers that go that deep are iterative; the rule walkers stop at <see cref="MaxNestingDepth"/>.
+    /// </summary>
+    public const int MaxDocumentDepth = int.MaxValue;
+
+    /// <summary>How many days ahead a schedule may be by default (a project decision; Braze documents none).</summary>
+    public const int MaxScheduleAheadDays = 90;
+
+    /// <summary>
+    /// The earliest UTC offset of any time zone, in hours (UTC-12): an <c>in_local_time</c> wall-clock time has passed
+    /// in every zone once it has passed there.
+    /// </summary>
+    public const int LatestUtcOffsetHours = 12;
 
     /// <summary>The latest year Braze stores a time for (the earliest is 0).</summary>
     public const int MaxYear = 3000;

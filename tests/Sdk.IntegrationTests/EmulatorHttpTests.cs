@@ -1,3 +1,4 @@
+using Braze.Tests;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -177,18 +178,19 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
     [Fact]
     public async Task Schedules_can_be_created_updated_listed_and_deleted()
     {
-        var (status, created, _) = await Post("/canvas/trigger/schedule/create", """
-            {"canvas_id":"c1","recipients":[{"external_user_id":"u1","context":{"coupon":"X"}}],"schedule":{"time":"2030-01-01T09:00:00","in_local_time":true}}
+        string Day(int days, string time) => SoonDates.Day(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + time;
+        var (status, created, _) = await Post("/canvas/trigger/schedule/create", $$$"""
+            {"canvas_id":"c1","recipients":[{"external_user_id":"u1","context":{"coupon":"X"}}],"schedule":{"time":"{{{Day(10, "T09:00:00")}}}","in_local_time":true}}
             """);
         Assert.Equal(HttpStatusCode.Created, status);
         var scheduleId = created!["schedule_id"]!.GetValue<string>();
         Assert.NotNull(created["dispatch_id"]);
 
-        var (updated, _, _) = await Post("/canvas/trigger/schedule/update", $$$"""{"canvas_id":"c1","schedule_id":"{{{scheduleId}}}","schedule":{"time":"2030-01-02T09:00:00Z"}}""");
+        var (updated, _, _) = await Post("/canvas/trigger/schedule/update", $$$"""{"canvas_id":"c1","schedule_id":"{{{scheduleId}}}","schedule":{"time":"{{{Day(11, "T09:00:00Z")}}}"}}""");
         Assert.Equal(HttpStatusCode.OK, updated);
-        var list = await (await _http.GetAsync("/messages/scheduled_broadcasts?end_time=2030-12-31T00:00:00Z")).Content.ReadFromJsonAsync<JsonObject>();
+        var list = await (await _http.GetAsync($"/messages/scheduled_broadcasts?end_time={Day(80, "T00:00:00Z")}")).Content.ReadFromJsonAsync<JsonObject>();
         var item = Assert.Single(list!["scheduled_broadcasts"]!.AsArray());
-        Assert.Equal("2030-01-02T09:00:00.000Z", item!["next_send_time"]!.GetValue<string>());
+        Assert.Equal(Day(11, "T09:00:00.000Z"), item!["next_send_time"]!.GetValue<string>());
         Assert.Equal("UTC", item["schedule_type"]!.GetValue<string>());
 
         var (deleted, _, _) = await Post("/canvas/trigger/schedule/delete", $$"""{"canvas_id":"c1","schedule_id":"{{scheduleId}}"}""");
@@ -197,7 +199,7 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, again);
         Assert.Contains("schedule_id", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (invalid, error, _) = await Post("/campaigns/trigger/schedule/create", """{"campaign_id":"k","broadcast":true,"recipients":[{"external_user_id":"u"}],"schedule":{"time":"2030-01-01T00:00:00Z"}}""");
+        var (invalid, error, _) = await Post("/campaigns/trigger/schedule/create", $$$"""{"campaign_id":"k","broadcast":true,"recipients":[{"external_user_id":"u"}],"schedule":{"time":"{{{Day(10, "T00:00:00Z")}}}"}}""");
         Assert.Equal(HttpStatusCode.BadRequest, invalid);
         Assert.Contains("broadcast", error!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Braze.Tests;
 using Braze.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -70,16 +71,16 @@ public sealed class SdkAgainstEmulatorTests
         await using var provider = Services(emulator);
         var braze = provider.GetRequiredService<IBrazeClient>();
 
-        var canvas = await braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1"), UserId.Alias("n", "crm")], Schedule.AtLocalTime(new DateTime(2030, 1, 1, 9, 0, 0)),
+        var canvas = await braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1"), UserId.Alias("n", "crm")], Schedule.AtLocalTime(SoonDates.WallClock(10, 9)),
             new BrazeProperties { { "coupon_code", "WELCOME10" } });
-        await braze.UpdateCanvasScheduleAsync("canvas-1", canvas.ScheduleId, Schedule.At(new DateTimeOffset(2030, 1, 2, 9, 0, 0, TimeSpan.Zero)));
-        var listed = await braze.ListScheduledBroadcastsAsync(new DateTimeOffset(2030, 12, 31, 0, 0, 0, TimeSpan.Zero));
-        Assert.Equal(new DateTimeOffset(2030, 1, 2, 9, 0, 0, TimeSpan.Zero), Assert.Single(listed).NextSendTime);
+        await braze.UpdateCanvasScheduleAsync("canvas-1", canvas.ScheduleId, Schedule.At(SoonDates.At(11, 9)));
+        var listed = await braze.ListScheduledBroadcastsAsync(SoonDates.At(73, 0));
+        Assert.Equal(SoonDates.At(11, 9), Assert.Single(listed).NextSendTime);
         await braze.DeleteCanvasScheduleAsync("canvas-1", canvas.ScheduleId);
         var missing = await Assert.ThrowsAsync<BrazeApiException>(() => braze.DeleteCanvasScheduleAsync("canvas-1", canvas.ScheduleId));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
 
-        var campaign = await braze.ScheduleCampaignAsync("campaign-1", [UserId.External("u1")], Schedule.AtOptimalTime(new DateOnly(2030, 2, 1)), new BrazeProperties { { "sku", "A1" } });
+        var campaign = await braze.ScheduleCampaignAsync("campaign-1", [UserId.External("u1")], Schedule.AtOptimalTime(SoonDates.Date(13)), new BrazeProperties { { "sku", "A1" } });
         await braze.DeleteCampaignScheduleAsync("campaign-1", campaign.ScheduleId);
         Assert.Empty(await emulator.Store.SchedulesAsync());
     }
@@ -138,7 +139,7 @@ public sealed class SdkAgainstEmulatorTests
         await using var provider = Services(emulator);
         var braze = provider.GetRequiredService<IBrazeClient>();
 
-        var error = await Assert.ThrowsAsync<BrazeApiException>(() => braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero))));
+        var error = await Assert.ThrowsAsync<BrazeApiException>(() => braze.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(SoonDates.At(10, 9))));
 
         Assert.Single(emulator.Requests, r => r.Path.StartsWith("/canvas/trigger/schedule/create", StringComparison.Ordinal));
         Assert.Equal(fault == nameof(FaultSettings.DropAfterApply), error.IsOutcomeUnknown);

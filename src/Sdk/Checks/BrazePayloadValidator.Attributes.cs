@@ -86,7 +86,7 @@ public static partial class BrazePayloadValidator
                     && value.TryGetProperty("latitude", out var lat) && lat.ValueKind == JsonValueKind.Number
                     && value.TryGetProperty("longitude", out var lon) && lon.ValueKind == JsonValueKind.Number)
                 {
-                    BrazeRules.Location(context, lat.GetDouble(), lon.GetDouble());
+                    BrazeRules.Location(context, lat.TryGetDouble(out var latitude) ? latitude : double.NaN, lon.TryGetDouble(out var longitude) ? longitude : double.NaN);
                 }
                 else
                 {
@@ -203,6 +203,9 @@ public static partial class BrazePayloadValidator
             case JsonValueKind.String:
                 StringValue(context, value.GetString()!, inArray: false);
                 break;
+            case JsonValueKind.Number:
+                BrazeRules.JsonNumber(context, value);
+                break;
             case JsonValueKind.Array:
                 ArrayAttribute(context, value);
                 break;
@@ -210,7 +213,7 @@ public static partial class BrazePayloadValidator
                 ObjectAttribute(context, value, merge);
                 break;
             default:
-                break; // numbers, booleans, null (remove)
+                break; // booleans, null (remove)
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Braze.Generated;
 using Braze.Rules;
 using Braze.Shared;
+using Braze.Wire;
 
 namespace Braze;
 
@@ -55,6 +56,8 @@ public static partial class BrazePayloadValidator
                     }
 
                     break;
+                case "email" or "phone" when attributesObject && property.Value.ValueKind == JsonValueKind.Null:
+                    break; // removes the field; a null never identifies anyone
                 case "email" or "phone":
                     secondary++;
                     if (!attributesObject)
@@ -129,9 +132,15 @@ public static partial class BrazePayloadValidator
         Identifiers(context, obj, attributesObject: false);
         var hasName = false;
         var hasTime = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in obj.EnumerateObject())
         {
             using var scope = context.Enter(property.Name);
+            if (!seen.Add(property.Name))
+            {
+                BrazeRules.DuplicateName(context, property.Name);
+            }
+
             switch (property.Name)
             {
                 case "name":
@@ -144,7 +153,7 @@ public static partial class BrazePayloadValidator
                     break;
                 case "time":
                     hasTime = true;
-                    TimeField(context, property.Value);
+                    TimeField(context, property.Value, BrazeTimeFormats.Event);
                     break;
                 case "properties":
                     PropertiesObject(context, property.Value, PropertiesUsage.Event);
@@ -163,9 +172,15 @@ public static partial class BrazePayloadValidator
     {
         Identifiers(context, obj, attributesObject: false);
         bool hasProduct = false, hasCurrency = false, hasPrice = false, hasTime = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in obj.EnumerateObject())
         {
             using var scope = context.Enter(property.Name);
+            if (!seen.Add(property.Name))
+            {
+                BrazeRules.DuplicateName(context, property.Name);
+            }
+
             var value = property.Value;
             switch (property.Name)
             {
@@ -179,7 +194,11 @@ public static partial class BrazePayloadValidator
                     break;
                 case "price":
                     hasPrice = true;
-                    if (value.ValueKind != JsonValueKind.Number && !IsStepLiquid(context, value))
+                    if (value.ValueKind == JsonValueKind.Number)
+                    {
+                        BrazeRules.JsonNumber(context, value);
+                    }
+                    else if (!IsStepLiquid(context, value))
                     {
                         context.Report(ValidationCodes.InvalidType, "price must be a number.");
                     }
@@ -198,7 +217,7 @@ public static partial class BrazePayloadValidator
                     break;
                 case "time":
                     hasTime = true;
-                    TimeField(context, value);
+                    TimeField(context, value, BrazeTimeFormats.Iso);
                     break;
                 case "properties":
                     PropertiesObject(context, value, PropertiesUsage.Purchase);
@@ -234,7 +253,7 @@ public static partial class BrazePayloadValidator
         }
     }
 
-    private static void TimeField(ValidationContext context, JsonElement value)
+    private static void TimeField(ValidationContext context, JsonElement value, BrazeTimeFormats formats)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
@@ -243,7 +262,7 @@ public static partial class BrazePayloadValidator
         }
 
         var text = value.GetString();
-        BrazeRules.TimeString(context, text, out _);
+        BrazeRules.TimeString(context, text, formats);
         if (context.IsUserUpdateStep)
         {
             BrazeRules.UserUpdateStepText(context, text!);
@@ -297,6 +316,12 @@ public static partial class BrazePayloadValidator
                 break;
             case JsonValueKind.Null when objectUsage == PropertiesUsage.NestedAttribute && !inArray:
                 AttributeRules.NullInNestedAttribute(context);
+                break;
+            case JsonValueKind.Number:
+                BrazeRules.JsonNumber(context, value);
+                break;
+            case JsonValueKind.Array when inArray:
+                BrazeRules.ArrayInArray(context);
                 break;
             case JsonValueKind.Array or JsonValueKind.Object when !BrazeRules.NestingDepth(context):
                 break;
@@ -392,7 +417,10 @@ public static partial class BrazePayloadValidator
             return;
         }
 
-        BrazeRules.TimeString(context, time.GetString(), out _);
+        if (!BrazeRules.TimeString(context, time.GetString()))
+        {
+            context.DropsNestedAttributes = true;
+        }
     }
 
     // ---------------------------------------------------------------- helpers

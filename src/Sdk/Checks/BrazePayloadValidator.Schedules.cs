@@ -3,6 +3,7 @@ using System.Text.Json;
 using Braze.Generated;
 using Braze.Payloads;
 using Braze.Rules;
+using Braze.Wire;
 
 namespace Braze;
 
@@ -19,7 +20,7 @@ public static partial class BrazePayloadValidator
     public static PayloadValidationResult ValidateScheduleCreate(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
-        if (!RequireObject(context, body))
+        if (!IsReadable(context, body) || !RequireObject(context, body))
         {
             return Result(context, requestRejected: true);
         }
@@ -48,6 +49,7 @@ public static partial class BrazePayloadValidator
         }
 
         BrazeRules.Broadcast(context, broadcast, hasRecipients);
+        ScheduleRules.HasTargets(context, hasRecipients, body.TryGetProperty("audience", out var audience) && audience.ValueKind != JsonValueKind.Null, broadcast);
         foreach (var field in (ReadOnlySpan<string>)["context", "canvas_entry_properties", "trigger_properties"])
         {
             ScheduleProperties(context, body, field);
@@ -61,7 +63,7 @@ public static partial class BrazePayloadValidator
     public static PayloadValidationResult ValidateScheduleUpdate(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
-        if (RequireObject(context, body))
+        if (IsReadable(context, body) && RequireObject(context, body))
         {
             RequiredId(context, body, target.IdField());
             RequiredId(context, body, "schedule_id");
@@ -75,7 +77,7 @@ public static partial class BrazePayloadValidator
     public static PayloadValidationResult ValidateScheduleDelete(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
-        if (RequireObject(context, body))
+        if (IsReadable(context, body) && RequireObject(context, body))
         {
             RequiredId(context, body, target.IdField());
             RequiredId(context, body, "schedule_id");
@@ -195,7 +197,11 @@ public static partial class BrazePayloadValidator
             return;
         }
 
-        BrazeRules.TimeString(context, t.GetString(), out _);
+        var text = t.GetString();
+        if (BrazeRules.TimeString(context, text, BrazeTimeFormats.Iso) && BrazeTime.TryParseTicks(text, BrazeTimeFormats.Iso, out var ticks))
+        {
+            ScheduleRules.Window(context, ticks, local, optimal, DateTimeOffset.UtcNow);
+        }
     }
 
     /// <summary>Same as <see cref="ValidateScheduleCreate(JsonElement, ScheduleTarget, BrazeValidationOptions?)"/> over text.</summary>

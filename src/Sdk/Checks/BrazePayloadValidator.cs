@@ -49,6 +49,11 @@ public static partial class BrazePayloadValidator
     public static PayloadValidationResult ValidateTrackRequest(JsonElement body, BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
+        if (!IsReadable(context, body))
+        {
+            return Result(context, requestRejected: true);
+        }
+
         var ok = BrazeRules.RequestBodySize(context, Measure(body));
         ok &= TrackBody(context, body);
         return Result(context, !ok);
@@ -78,29 +83,70 @@ public static partial class BrazePayloadValidator
     }
 
     private static PayloadValidationResult Result(ValidationContext context, bool requestRejected)
-        => new([.. context.Errors], requestRejected);
+        => new([.. context.Errors], requestRejected) { DropsNestedAttributes = context.DropsNestedAttributes };
 
     private static bool TryParse(ValidationContext context, ReadOnlySpan<byte> utf8Json, out JsonDocument document)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        if (TryParse(utf8Json, out document, out var problem))
         {
-            context.Report(ValidationCodes.MalformedJson, "The body is not valid UTF-8.");
-            document = null!;
+            return true;
+        }
+
+        context.Report(ValidationCodes.MalformedJson, problem);
+        return false;
+    }
+
+    /// <summary>
+    /// Parses a body for judging: valid UTF-8, valid JSON (read to any depth) and valid Unicode in every string, so
+    /// nothing read from the document later can throw. Otherwise a sentence saying what is wrong, and where.
+    /// </summary>
+    internal static bool TryParse(ReadOnlySpan<byte> utf8Json, out JsonDocument document, out string problem)
+    {
+        document = null!;
+        if (BrazeJson.UnicodeProblem(utf8Json) is { } unicode)
+        {
+            problem = unicode;
             return false;
         }
 
         try
         {
             document = JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
+            problem = string.Empty;
             return true;
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : string.Empty;
-            context.Report(ValidationCodes.MalformedJson, $"The body is not valid JSON{where}.");
-            document = null!;
+            problem = $"The body is not valid JSON{where}.";
             return false;
         }
+    }
+
+    /// <summary>A parsed element given by the caller may still hold invalid Unicode (the parser does not check strings).</summary>
+    private static bool IsReadable(ValidationContext context, JsonElement element)
+    {
+        string? problem;
+        try
+        {
+#if NET9_0_OR_GREATER
+            problem = BrazeJson.UnicodeProblem(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element));
+#else
+            problem = BrazeJson.UnicodeProblem(Encoding.UTF8.GetBytes(element.GetRawText()));
+#endif
+        }
+        catch (InvalidOperationException)
+        {
+            problem = "The body is not valid UTF-8.";
+        }
+
+        if (problem is null)
+        {
+            return true;
+        }
+
+        context.Report(ValidationCodes.MalformedJson, problem);
+        return false;
     }
 
     private static int Measure(JsonElement element)

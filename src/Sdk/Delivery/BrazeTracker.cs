@@ -58,7 +58,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics;
         _time = timeProvider ?? TimeProvider.System;
-        _admission = new TrackAdmission(options.Validation, metrics);
+        _admission = new TrackAdmission(options.Validation, metrics, _logger);
         _queue = new BatchQueue(_tracker.MaxQueueSize, _time);
         _ledger = new CompletionLedger(_queue.Release, metrics, _logger);
         _deferred = new DeferredItems(_time, Requeue);

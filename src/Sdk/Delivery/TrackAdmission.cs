@@ -3,6 +3,7 @@ using Braze.Generated;
 using Braze.Rules;
 using Braze.Sending;
 using Braze.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace Braze.Delivery;
 
@@ -10,7 +11,7 @@ namespace Braze.Delivery;
 /// What an item must pass to be accepted by the tracker: every Braze rule, and a size that fits one request. The
 /// accepted item leaves as the JSON object it will be sent as, so nothing about it can fail later but Braze itself.
 /// </summary>
-internal sealed class TrackAdmission(BrazeValidationOptions options, BrazeMetrics? metrics)
+internal sealed partial class TrackAdmission(BrazeValidationOptions options, BrazeMetrics? metrics, ILogger logger)
 {
     // One collector per thread, reused: admitting a valid item allocates only its payload.
     [ThreadStatic]
@@ -52,7 +53,16 @@ internal sealed class TrackAdmission(BrazeValidationOptions options, BrazeMetric
             throw new BrazeValidationException([.. context.Errors]);
         }
 
+        // Accepted with warnings (an array Braze will truncate): the caller has no result object here, so the log says it.
+        foreach (var warning in context.Errors)
+        {
+            LogWarning(logger, warning.Path, warning.Code, warning.Message);
+        }
+
         t_context = context;
         return payload!;
     }
+
+    [LoggerMessage(30, LogLevel.Warning, "Braze tracker accepted an item with a warning at {Path} [{Code}]: {Message}")]
+    private static partial void LogWarning(ILogger logger, string path, string code, string message);
 }

@@ -26,6 +26,9 @@ public sealed class PayloadValidationResult
     /// <summary>A result without errors.</summary>
     internal static PayloadValidationResult Success { get; } = new([], false);
 
+    /// <summary>An invalid value inside a nested custom attribute: Braze drops every nested attribute update of the request.</summary>
+    internal bool DropsNestedAttributes { get; init; }
+
     /// <summary>Every error and warning, in the order found, each with its JSON path, code and message.</summary>
     public IReadOnlyList<ValidationError> Errors { get; }
 

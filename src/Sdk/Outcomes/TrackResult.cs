@@ -126,8 +126,9 @@ public sealed class TrackFailure
 /// <summary>The outcome of <see cref="IBrazeClient.TrackAsync"/> over every HTTP request it took.</summary>
 public sealed class TrackResult
 {
-    internal TrackResult(int attributes, int events, int purchases, int requests, IReadOnlyList<TrackError> errors, IReadOnlyList<TrackFailure> failures)
+    internal TrackResult(int attributes, int events, int purchases, int requests, IReadOnlyList<TrackError> errors, IReadOnlyList<TrackFailure> failures, IReadOnlyList<ValidationError>? warnings = null)
     {
+        Warnings = warnings ?? [];
         AttributesProcessed = attributes;
         EventsProcessed = events;
         PurchasesProcessed = purchases;
@@ -153,6 +154,13 @@ public sealed class TrackResult
 
     /// <summary>HTTP requests that failed as a whole.</summary>
     public IReadOnlyList<TrackFailure> Failures { get; }
+
+    /// <summary>
+    /// What validation found acceptable but probably not what was meant, with the path in the caller's request: for
+    /// example an array attribute longer than Braze keeps (<c>array_too_long</c>: sent, and Braze drops the oldest
+    /// values). Warnings do not make <see cref="IsSuccess"/> false.
+    /// </summary>
+    public IReadOnlyList<ValidationError> Warnings { get; }
 
     /// <summary>True when every object was accepted.</summary>
     public bool IsSuccess => Errors.Count == 0 && Failures.Count == 0;

@@ -67,8 +67,21 @@ public readonly struct BrazeTimestamp : IEquatable<BrazeTimestamp>
         }
     }
 
+    /// <summary>The UTC ticks of the time (see <see cref="BrazeTime.TryParseTicks"/>): text may hold year 0.</summary>
+    private bool TryGetUtcTicks(BrazeValidationOptions options, out long ticks)
+    {
+        if (_kind == 2)
+        {
+            return BrazeTime.TryParseTicks(_text, BrazeTimeFormats.Any, out ticks);
+        }
+
+        var ok = TryGetUtc(options, out var utc);
+        ticks = utc.UtcTicks;
+        return ok;
+    }
+
     /// <summary>Checks the time at the context's current path.</summary>
-    internal void Validate(ValidationContext context)
+    internal void Validate(ValidationContext context, BrazeTimeFormats textFormats)
     {
         ArgumentNullException.ThrowIfNull(context);
         switch (_kind)
@@ -86,7 +99,7 @@ public readonly struct BrazeTimestamp : IEquatable<BrazeTimestamp>
                 BrazeRules.Time(context, _dateTime, out _);
                 break;
             default:
-                BrazeRules.TimeString(context, _text, out _);
+                BrazeRules.TimeString(context, _text, textFormats);
                 if (context.IsUserUpdateStep)
                 {
                     BrazeRules.UserUpdateStepText(context, _text!);
@@ -106,12 +119,12 @@ public readonly struct BrazeTimestamp : IEquatable<BrazeTimestamp>
             return;
         }
 
-        if (!TryGetUtc(context.Options, out var utc))
+        if (!TryGetUtcTicks(context.Options, out var ticks))
         {
             throw new InvalidOperationException("The time cannot be written: it is an Unspecified DateTime or text Braze does not accept. Validate the payload first.");
         }
 
-        BrazeTime.WriteValue(writer, utc);
+        BrazeTime.WriteValue(writer, ticks);
     }
 
     /// <inheritdoc />

@@ -279,6 +279,9 @@ public readonly struct BrazeValue : IEquatable<BrazeValue>
                 }
 
                 break;
+            case BrazeValueKind.Array when inArray:
+                BrazeRules.ArrayInArray(context);
+                break;
             case BrazeValueKind.Array when !BrazeRules.NestingDepth(context):
             case BrazeValueKind.Object when !BrazeRules.NestingDepth(context):
                 break;

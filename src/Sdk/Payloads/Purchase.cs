@@ -94,7 +94,7 @@ public sealed class Purchase
         BrazeRules.Quantity(context, Quantity);
         context.Pop();
         context.Push("time");
-        Time.Validate(context);
+        Time.Validate(context, BrazeTimeFormats.Iso);
         context.Pop();
         if (Properties is not null)
         {

@@ -66,7 +66,11 @@ public sealed class Schedule : IEquatable<Schedule>
         ArgumentNullException.ThrowIfNull(context);
         BrazeRules.ScheduleFlags(context, IsLocalTime, IsOptimalTime);
         context.Push("time");
-        BrazeRules.Time(context, new DateTimeOffset(DateTime.SpecifyKind(_time, DateTimeKind.Utc), TimeSpan.Zero));
+        if (BrazeRules.Time(context, new DateTimeOffset(DateTime.SpecifyKind(_time, DateTimeKind.Utc), TimeSpan.Zero)))
+        {
+            ScheduleRules.Window(context, _time.Ticks, IsLocalTime, IsOptimalTime, DateTimeOffset.UtcNow);
+        }
+
         context.Pop();
     }
 

@@ -66,9 +66,10 @@ public sealed class ScheduleRequest
         context.Push(IdField);
         BrazeRules.IdentifierValue(context, Id, IdField);
         context.Pop();
-        BrazeRules.RecipientCount(context, Recipients.Count);
         BrazeRules.Broadcast(context, Broadcast, Recipients.Count > 0);
+        ScheduleRules.HasTargets(context, Recipients.Count > 0, Audience is { ValueKind: not JsonValueKind.Null }, Broadcast);
         context.Push("recipients");
+        BrazeRules.RecipientCount(context, Recipients.Count);
         for (var i = 0; i < Recipients.Count; i++)
         {
             context.Push(i);

@@ -70,7 +70,7 @@ public sealed class TrackEvent
         BrazeRules.EventName(context, Name);
         context.Pop();
         context.Push("time");
-        Time.Validate(context);
+        Time.Validate(context, BrazeTimeFormats.Event);
         context.Pop();
         if (Properties is not null)
         {

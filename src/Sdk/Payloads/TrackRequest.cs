@@ -134,7 +134,7 @@ public sealed class TrackRequest
 
         // Relaxed escaping: Liquid in a User Update step is rendered before Braze parses the JSON, so quotes such as
         // 'now' must stay literal instead of becoming \u0027. The output is valid JSON either way.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, BrazeJson.WriterOptions))
         {
             WriteTo(writer, new BrazeWriteContext(options));
         }

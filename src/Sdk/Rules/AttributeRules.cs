@@ -54,6 +54,7 @@ internal static class AttributeRules
     public static void DollarTimeInvalid(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.DropsNestedAttributes = true;
         context.Report(ValidationCodes.TimeInvalid, "$time must be a time string Braze accepts and cannot be null; a bad $time drops every nested attribute update of the request.");
     }
 
@@ -61,6 +62,7 @@ internal static class AttributeRules
     public static void NullInNestedAttribute(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.DropsNestedAttributes = true;
         context.Report(ValidationCodes.InvalidType, "null inside a nested custom attribute is invalid; Braze drops every nested attribute update of the request. Remove the key instead (set the whole attribute, or use $update).");
     }
 }

@@ -72,9 +72,9 @@ internal static partial class BrazeRules
             return false;
         }
 
-        if (value.Length >= MinTimeStringLength && value.Length <= MaxTimeStringLength && BrazeTime.TryParse(value, out var time))
+        if (value.Length >= MinTimeStringLength && value.Length <= MaxTimeStringLength && BrazeTime.TryParseTicks(value, BrazeTimeFormats.Any, out var ticks))
         {
-            return Time(context, time);
+            return TimeYear(context, BrazeTime.YearOf(ticks));
         }
 
         return true;
@@ -93,7 +93,7 @@ internal static partial class BrazeRules
         }
 
         return value.Length < MinTimeStringLength || value.Length > MaxTimeStringLength
-            || !BrazeTime.TryParse(value, out var time) || BrazeTime.IsYearInRange(time.UtcDateTime.Year);
+            || !BrazeTime.TryParseTicks(value, BrazeTimeFormats.Any, out var ticks) || BrazeTime.IsYearInRange(BrazeTime.YearOf(ticks));
     }
 
     /// <summary>
@@ -123,6 +123,15 @@ internal static partial class BrazeRules
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Report(ValidationCodes.InvalidType, $"The value is not a defined member of {typeName}.");
+    }
+
+    /// <summary>
+    /// A JSON number must fit a double: <c>1e400</c> is valid JSON but becomes infinity, which the typed face refuses too.
+    /// </summary>
+    public static bool JsonNumber(ValidationContext context, System.Text.Json.JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Number(context, value.TryGetDouble(out var number) ? number : double.PositiveInfinity);
     }
 
     /// <summary>Numbers must be finite (no NaN or infinity, which JSON cannot carry).</summary>
@@ -282,7 +291,10 @@ internal static partial class BrazeRules
         return false;
     }
 
-    /// <summary>Array custom attributes hold at most 500 elements by default.</summary>
+    /// <summary>
+    /// Array custom attributes hold at most 500 elements by default. Braze truncates a longer array (it keeps the last
+    /// ones), so this is a warning, never a rejection: the object is sent, and the caller learns what Braze will drop.
+    /// </summary>
     public static bool ArrayAttributeLength(ValidationContext context, int length)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -292,8 +304,15 @@ internal static partial class BrazeRules
             return true;
         }
 
-        context.Report(ValidationCodes.ArrayTooLong, $"Array attribute has {length} elements; the limit is {max}.");
-        return false;
+        context.Report(ValidationCodes.ArrayTooLong, $"Array attribute has {length} elements; Braze keeps at most {max} and drops the first {length - max}.", ValidationSeverity.Warning);
+        return true;
+    }
+
+    /// <summary>Braze does not support arrays directly inside arrays (put the inner array in an object).</summary>
+    public static void ArrayInArray(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Report(ValidationCodes.InvalidType, "Array element is itself an array; Braze does not support arrays of arrays (wrap the inner array in an object).");
     }
 
     /// <summary>Objects per <c>/users/track</c> request: 75 in total by default, or 75 per array (legacy).</summary>
@@ -344,10 +363,12 @@ internal static partial class BrazeRules
     // ---------------------------------------------------------------- times
 
     /// <summary>Times are stored by Braze only for years 0..3000.</summary>
-    public static bool Time(ValidationContext context, DateTimeOffset value)
+    public static bool Time(ValidationContext context, DateTimeOffset value) => TimeYear(context, value.UtcDateTime.Year);
+
+    /// <summary>The UTC year of a time is in 0..3000.</summary>
+    public static bool TimeYear(ValidationContext context, int year)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var year = value.UtcDateTime.Year;
         if (BrazeTime.IsYearInRange(year))
         {
             return true;
@@ -371,13 +392,13 @@ internal static partial class BrazeRules
     }
 
     /// <summary>
-    /// A time given as text must be in a format Braze accepts (see <see cref="BrazeTime.TryParse(string?, out DateTimeOffset)"/>).
-    /// In a User Update step a Liquid expression is accepted as is.
+    /// A time given as text must be in a format the field accepts (<paramref name="formats"/>; see
+    /// <see cref="BrazeTime.TryParseTicks"/>) with a year in 0..3000. In a User Update step a Liquid expression is
+    /// accepted as is.
     /// </summary>
-    public static bool TimeString(ValidationContext context, string? value, out DateTimeOffset utc)
+    public static bool TimeString(ValidationContext context, string? value, BrazeTimeFormats formats = BrazeTimeFormats.Any)
     {
         ArgumentNullException.ThrowIfNull(context);
-        utc = default;
         if (value is null)
         {
             context.Report(ValidationCodes.Required, "Time is required.");
@@ -389,13 +410,18 @@ internal static partial class BrazeRules
             return true;
         }
 
-        if (!BrazeTime.TryParse(value, out utc))
+        if (!BrazeTime.TryParseTicks(value, formats, out var ticks))
         {
-            context.Report(ValidationCodes.TimeInvalid, "Time is not in a format Braze accepts (ISO 8601, yyyy-MM-dd'T'HH:mm:ss:SSSZ, yyyy-MM-dd HH:mm:ss, yyyy-MM-dd, MM/dd/yyyy, ddd MMM dd HH:mm:ss TZD yyyy).");
+            context.Report(ValidationCodes.TimeInvalid, formats switch
+            {
+                BrazeTimeFormats.Iso => "Time is not ISO 8601 (for example 2026-12-11T18:00:00Z), the only form Braze accepts here.",
+                BrazeTimeFormats.Event => "Time is not in a format Braze accepts for events (ISO 8601 or yyyy-MM-dd'T'HH:mm:ss:SSSZ).",
+                _ => "Time is not in a format Braze accepts (ISO 8601, yyyy-MM-dd'T'HH:mm:ss:SSSZ, yyyy-MM-dd HH:mm:ss, yyyy-MM-dd, MM/dd/yyyy, ddd MMM dd HH:mm:ss TZD yyyy).",
+            });
             return false;
         }
 
-        return Time(context, utc);
+        return TimeYear(context, BrazeTime.YearOf(ticks));
     }
 
     /// <summary>Braze does not accept datetimes inside arrays.</summary>
@@ -431,12 +457,12 @@ internal static partial class BrazeRules
     public static bool Currency(ValidationContext context, string? currency)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (currency is not null && ReferenceData.Currencies.Contains(currency))
+        if (currency is not null && Currencies.Active.Contains(currency))
         {
             return true;
         }
 
-        context.Report(ValidationCodes.CurrencyInvalid, $"currency '{currency}' is not an active ISO 4217 alphabetic code (for example USD, EUR, JPY).");
+        context.Report(ValidationCodes.CurrencyInvalid, $"currency '{currency}' is not an active ISO 4217 alphabetic code (for example USD, EUR, JPY; list of {Currencies.Published}).");
         return false;
     }
 

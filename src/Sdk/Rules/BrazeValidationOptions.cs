@@ -51,6 +51,12 @@ public sealed class BrazeValidationOptions
     /// <summary>Largest Canvas <c>context</c> or campaign <c>trigger_properties</c>, in UTF-8 bytes. Default 51,200 (50 KB).</summary>
     public int MaxScheduleContextBytes { get; set; } = BrazeLimits.MaxScheduleContextBytes;
 
+    /// <summary>
+    /// How far ahead <c>schedule.time</c> may be. Default 90 days (a project decision: Braze's scheduling pages set
+    /// no number, and a schedule months away is more often a wrong year than a plan).
+    /// </summary>
+    public TimeSpan MaxScheduleAhead { get; set; } = TimeSpan.FromDays(BrazeLimits.MaxScheduleAheadDays);
+
     /// <summary>Longest Canvas User Update step JSON, in characters. Default 65,536.</summary>
     public int MaxUserUpdateStepCharacters { get; set; } = BrazeLimits.MaxUserUpdateStepCharacters;
 
@@ -73,6 +79,10 @@ public sealed class BrazeValidationOptions
         Positive(MaxRecipients, nameof(MaxRecipients));
         Positive(MaxScheduleContextBytes, nameof(MaxScheduleContextBytes));
         Positive(MaxUserUpdateStepCharacters, nameof(MaxUserUpdateStepCharacters));
+        if (MaxScheduleAhead <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxScheduleAhead), MaxScheduleAhead, "MaxScheduleAhead must be positive.");
+        }
         if (MaxPropertiesPayloadBytes > BrazeLimits.MaxNestedPayloadBytesCeiling)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxPropertiesPayloadBytes), MaxPropertiesPayloadBytes, "Braze accepts at most 100 KB (102,400 bytes) of event properties.");

@@ -34,7 +34,7 @@ internal static class StandardAttributes
             StandardFieldKind.Gender => BrazeRules.Gender(context, value),
             StandardFieldKind.TimeZone => BrazeRules.TimeZone(context, value),
             StandardFieldKind.SubscribeState => BrazeRules.SubscribeState(context, value),
-            StandardFieldKind.Time => BrazeRules.TimeString(context, value, out _),
+            StandardFieldKind.Time => BrazeRules.TimeString(context, value),
             _ => WrongType(context, kind),
         };
     }

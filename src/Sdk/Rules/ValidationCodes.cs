@@ -96,4 +96,10 @@ internal static class ValidationCodes
     public const string ScheduleFlagsConflict = "schedule_flags_conflict";
     /// <summary>Scheduling: <c>context</c> or <c>trigger_properties</c> larger than the limit.</summary>
     public const string ScheduleContextTooLarge = "schedule_context_too_large";
+    /// <summary>Scheduling: a create with no recipients, no audience and no <c>broadcast: true</c>.</summary>
+    public const string RecipientsRequired = "recipients_required";
+    /// <summary>Scheduling: <c>schedule.time</c> further ahead than the limit (90 days by default).</summary>
+    public const string ScheduleTooFarAhead = "schedule_too_far_ahead";
+    /// <summary>Scheduling: an <c>in_local_time</c> or <c>at_optimal_time</c> time that has passed in every time zone.</summary>
+    public const string ScheduleTimePassed = "schedule_time_passed";
 }

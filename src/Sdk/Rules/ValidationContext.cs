@@ -46,6 +46,12 @@ public sealed class ValidationContext
     /// <summary>The depth of the attributes, event or purchase object being validated (0 outside one): nesting is counted from it.</summary>
     internal int ObjectRoot { get; set; }
 
+    /// <summary>
+    /// Set when an invalid value (a null, a bad <c>$time</c>) was found inside a nested custom attribute: Braze then
+    /// drops every nested custom attribute update of the request (spec §7.4), which the emulator does too.
+    /// </summary>
+    internal bool DropsNestedAttributes { get; set; }
+
     /// <summary>The JSON path of the value being validated, for example <c>events[3].properties.movie</c>.</summary>
     internal string CurrentPath => BuildPath();
 
@@ -98,6 +104,7 @@ public sealed class ValidationContext
         Array.Clear(_segments, 0, _depth);
         _depth = 0;
         ObjectRoot = 0;
+        DropsNestedAttributes = false;
     }
 
     /// <summary>Formats a path from segments the way the SDK reports them.</summary>

@@ -59,6 +59,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     public async Task<TrackResult> SendAsync(TrackRequest request, bool validate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<ValidationError> warnings = [];
         if (validate)
         {
             var validation = request.Validate(_options.Validation);
@@ -67,11 +68,13 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
                 _metrics?.ObjectsRejected.Add(request.Count);
                 throw new BrazeValidationException(validation.Errors);
             }
+
+            warnings = [.. validation.Warnings];
         }
 
         if (request.Count == 0)
         {
-            return new TrackResult(0, 0, 0, 0, [], []);
+            return new TrackResult(0, 0, 0, 0, [], [], warnings);
         }
 
         using var chunker = TrackChunker.Serialize(request, new BrazeWriteContext(_options.Validation));
@@ -83,7 +86,9 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
             throw new BrazeValidationException([.. sizeContext.Errors]);
         }
 
-        return await SendChunksAsync(chunker, cancellationToken).ConfigureAwait(false);
+        var result = await SendChunksAsync(chunker, cancellationToken).ConfigureAwait(false);
+        return warnings.Count == 0 ? result
+            : new TrackResult(result.AttributesProcessed, result.EventsProcessed, result.PurchasesProcessed, result.RequestCount, result.Errors, result.Failures, warnings);
     }
 
     /// <summary>Sends objects that are already validated and serialized (the background tracker's path), reporting every outcome.</summary>
@@ -442,7 +447,7 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     private static ByteArrayContent Serialize<TState>(Action<Utf8JsonWriter, TState> write, TState state)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, BrazeJson.WriterOptions))
         {
             write(writer, state);
         }

@@ -31,7 +31,7 @@ internal sealed class TrackChunker : IDisposable
     public static TrackChunker Serialize(TrackRequest request, BrazeWriteContext context)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(4096, request.Count * 256));
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        using var writer = new Utf8JsonWriter(buffer, BrazeJson.WriterOptions);
         var attributes = WriteAll(writer, buffer, request.Attributes, static (w, a, c) => a.WriteTo(w, c), context);
         var events = WriteAll(writer, buffer, request.Events, static (w, e, c) => e.WriteTo(w, c), context);
         var purchases = WriteAll(writer, buffer, request.Purchases, static (w, p, c) => p.WriteTo(w, c), context);
@@ -44,7 +44,7 @@ internal sealed class TrackChunker : IDisposable
     {
         // One reusable buffer and writer per thread: the only allocation is the returned payload.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, BrazeJson.WriterOptions);
         t_buffer = null;
         t_writer = null;
         try

@@ -180,13 +180,29 @@ internal static class BrazeTime
     /// ISO 8601 (<c>2013-07-16T19:20:30+01:00</c>, <c>...Z</c>, fractions, <c>+0100</c>, <c>+01</c>, or no zone),
     /// <c>yyyy-MM-dd'T'HH:mm:ss:SSSZ</c> (colon before milliseconds), <c>yyyy-MM-dd HH:mm:ss</c>, <c>yyyy-MM-dd</c>,
     /// <c>MM/dd/yyyy</c> and <c>ddd MMM dd HH:mm:ss TZD yyyy</c> (also with numeric month and <c>.TZD</c>).
-    /// A value without a zone is taken as UTC (Braze's rule); dates are midnight UTC.
-    /// Returns false for anything else, without throwing.
+    /// A value without a zone is taken as UTC (Braze's rule); dates are midnight UTC. Surrounding spaces make the
+    /// text a string, not a time. Returns false for anything else, and for year 0 (which
+    /// <see cref="DateTimeOffset"/> cannot hold; <see cref="TryParseTicks"/> can), without throwing.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
+        if (TryParseTicks(text, BrazeTimeFormats.Any, out var ticks) && ticks >= 0)
+        {
+            value = new DateTimeOffset(ticks, TimeSpan.Zero);
+            return true;
+        }
+
         value = default;
-        text = text.Trim();
+        return false;
+    }
+
+    /// <summary>
+    /// Parses a time string in the given formats into UTC ticks counted from 0001-01-01 (negative for year 0, which
+    /// Braze accepts and <see cref="DateTime"/> cannot hold). The year of the result is <see cref="YearOf"/>.
+    /// </summary>
+    public static bool TryParseTicks(ReadOnlySpan<char> text, BrazeTimeFormats formats, out long utcTicks)
+    {
+        utcTicks = 0;
         if (text.Length < 10 || text.Length > 64)
         {
             return false;
@@ -194,15 +210,70 @@ internal static class BrazeTime
 
         if (IsDigit(text[0]) && IsDigit(text[1]) && text[2] == '/')
         {
-            return TryParseUsDate(text, out value);
+            return (formats & BrazeTimeFormats.Extended) != 0 && TryParseUsDate(text, out utcTicks);
         }
 
         if (char.IsAsciiLetter(text[0]))
         {
-            return TryParseLong(text, out value);
+            return (formats & BrazeTimeFormats.Extended) != 0 && TryParseLong(text, out utcTicks);
         }
 
-        return TryParseIsoLike(text, out value);
+        return TryParseIsoLike(text, formats, out utcTicks);
+    }
+
+    /// <summary>The UTC year of ticks from <see cref="TryParseTicks"/> (0 for year 0, negative before it).</summary>
+    public static int YearOf(long utcTicks)
+        => utcTicks >= 0 ? new DateTime(utcTicks).Year : new DateTime(utcTicks + TicksPer400Years).Year - 400;
+
+    /// <summary>Formats ticks from <see cref="TryParseTicks"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, year 0 included.</summary>
+    public static string Format(long utcTicks)
+    {
+        Span<byte> utf8 = stackalloc byte[FormattedLength];
+        FormatTicks(utcTicks, utf8);
+        return System.Text.Encoding.ASCII.GetString(utf8);
+    }
+
+    /// <summary>Writes ticks from <see cref="TryParseTicks"/> as a JSON string value in Braze's format, year 0 included.</summary>
+    public static void WriteValue(Utf8JsonWriter writer, long utcTicks)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<byte> utf8 = stackalloc byte[FormattedLength];
+        FormatTicks(utcTicks, utf8);
+        writer.WriteStringValue(utf8);
+    }
+
+    /// <summary>Four hundred Gregorian years: the calendar repeats exactly, so year 0 is formatted as year 400.</summary>
+    private const long TicksPer400Years = 146_097 * TimeSpan.TicksPerDay;
+
+    private static void FormatTicks(long utcTicks, Span<byte> utf8)
+    {
+        if (utcTicks >= 0)
+        {
+            FormatUtc(new DateTime(utcTicks), utf8);
+            return;
+        }
+
+        // Year 0 (the only year before 1 a parse accepts): format as year 400 and set the year digits.
+        FormatUtc(new DateTime(utcTicks + TicksPer400Years), utf8);
+        var year = YearOf(utcTicks);
+        Digits(utf8, 0, Math.Max(year, 0) / 100);
+        Digits(utf8, 2, Math.Max(year, 0) % 100);
+    }
+
+    /// <summary>Ticks of a wall-clock time; year 0 (a leap year, like 400) counts back from 0001-01-01.</summary>
+    private static bool TryLocalTicks(int year, int month, int day, int hour, int minute, int second, out long ticks)
+    {
+        ticks = 0;
+        if (year is < 0 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 400 : year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        ticks = year == 0
+            ? new DateTime(400, month, day, hour, minute, second).Ticks - TicksPer400Years
+            : new DateTime(year, month, day, hour, minute, second).Ticks;
+        return true;
     }
 
     /// <summary>Parses a <c>yyyy-MM-dd</c> date.</summary>
@@ -228,21 +299,22 @@ internal static class BrazeTime
         return true;
     }
 
-    private static bool TryParseIsoLike(ReadOnlySpan<char> s, out DateTimeOffset value)
+    // yyyy-MM-dd, then 'T' (or a space: Extended) and HH:mm[:ss[.fff | :SSS (ColonMilliseconds)]] and a zone.
+    private static bool TryParseIsoLike(ReadOnlySpan<char> s, BrazeTimeFormats formats, out long utcTicks)
     {
-        value = default;
-        if (!TryParseDate(s[..10], out var date))
+        utcTicks = 0;
+        if (s.Length < 10 || s[4] != '-' || s[7] != '-'
+            || !TryDigits(s[..4], out var year) || !TryDigits(s.Slice(5, 2), out var month) || !TryDigits(s.Slice(8, 2), out var day))
         {
             return false;
         }
 
         if (s.Length == 10)
         {
-            value = ToUtc(date);
-            return true;
+            return TryLocalTicks(year, month, day, 0, 0, 0, out utcTicks);
         }
 
-        if (s[10] != 'T' && s[10] != ' ')
+        if (s[10] != 'T' && !(s[10] == ' ' && (formats & BrazeTimeFormats.Extended) != 0))
         {
             return false;
         }
@@ -255,14 +327,20 @@ internal static class BrazeTime
 
         rest = rest[5..];
         var ss = 0;
-        long ticks = 0;
+        long fractionTicks = 0;
         if (rest.Length >= 3 && rest[0] == ':' && IsDigit(rest[1]) && IsDigit(rest[2]))
         {
             ss = ((rest[1] - '0') * 10) + (rest[2] - '0');
             rest = rest[3..];
 
             // Fraction: ISO '.fff...' or Braze's ':SSS'.
-            if (rest.Length >= 2 && (rest[0] == '.' || rest[0] == ',' || (rest[0] == ':' && rest.Length >= 4 && IsDigit(rest[1]) && IsDigit(rest[2]) && IsDigit(rest[3]))))
+            var colon = rest.Length >= 4 && rest[0] == ':' && IsDigit(rest[1]) && IsDigit(rest[2]) && IsDigit(rest[3]);
+            if (colon && (formats & BrazeTimeFormats.ColonMilliseconds) == 0)
+            {
+                return false;
+            }
+
+            if (rest.Length >= 2 && (rest[0] == '.' || rest[0] == ',' || colon))
             {
                 var sep = rest[0];
                 var i = 1;
@@ -289,48 +367,32 @@ internal static class BrazeTime
                     fraction *= 10;
                 }
 
-                ticks = fraction;
+                fractionTicks = fraction;
                 rest = rest[i..];
             }
         }
 
-        if (hh > 23 || mm > 59 || ss > 59)
-        {
-            // ISO 8601 allows 24:00 for end of day; Braze does not document it, so it is refused.
-            return false;
-        }
-
-        if (!TryParseZone(rest, allowEmpty: true, out var offset))
+        // ISO 8601 allows 24:00 for end of day; Braze does not document it, so it is refused (TryLocalTicks).
+        if (!TryParseZone(rest, allowEmpty: true, out var offset) || !TryLocalTicks(year, month, day, hh, mm, ss, out var local))
         {
             return false;
         }
 
-        var local = date.ToDateTime(new TimeOnly(hh, mm, ss)).AddTicks(ticks);
-        return TryMake(local, offset, out value);
+        return TryMake(local + fractionTicks, offset, out utcTicks);
     }
 
-    private static bool TryParseUsDate(ReadOnlySpan<char> s, out DateTimeOffset value)
+    private static bool TryParseUsDate(ReadOnlySpan<char> s, out long utcTicks)
     {
-        value = default;
-        if (s.Length != 10 || s[5] != '/'
-            || !TryDigits(s[..2], out var m) || !TryDigits(s.Slice(3, 2), out var d) || !TryDigits(s.Slice(6, 4), out var y))
-        {
-            return false;
-        }
-
-        if (y < 1 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m))
-        {
-            return false;
-        }
-
-        value = ToUtc(new DateOnly(y, m, d));
-        return true;
+        utcTicks = 0;
+        return s.Length == 10 && s[5] == '/'
+            && TryDigits(s[..2], out var m) && TryDigits(s.Slice(3, 2), out var d) && TryDigits(s.Slice(6, 4), out var y)
+            && TryLocalTicks(y, m, d, 0, 0, 0, out utcTicks);
     }
 
     // "ddd MMM dd HH:mm:ss TZD yyyy" and Braze's literal "ddd MM dd HH:mm:ss.TZD YYYY".
-    private static bool TryParseLong(ReadOnlySpan<char> s, out DateTimeOffset value)
+    private static bool TryParseLong(ReadOnlySpan<char> s, out long utcTicks)
     {
-        value = default;
+        utcTicks = 0;
         if (s.Length < 24 || s[3] != ' ' || IndexOf(s_days, s[..3]) < 0)
         {
             return false;
@@ -383,26 +445,14 @@ internal static class BrazeTime
             return false;
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hh > 23 || mm > 59 || ss > 59)
-        {
-            return false;
-        }
-
-        return TryMake(new DateTime(year, month, day, hh, mm, ss, DateTimeKind.Unspecified), offset, out value);
+        return TryLocalTicks(year, month, day, hh, mm, ss, out var local) && TryMake(local, offset, out utcTicks);
     }
 
-    private static bool TryMake(DateTime local, TimeSpan? offset, out DateTimeOffset value)
+    /// <summary>Local ticks and offset to UTC ticks (a year-0 time with a positive offset falls in year -1, out of range but readable).</summary>
+    private static bool TryMake(long localTicks, TimeSpan? offset, out long utcTicks)
     {
-        value = default;
-        var o = offset ?? TimeSpan.Zero;
-        var utcTicks = local.Ticks - o.Ticks;
-        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
-        {
-            return false;
-        }
-
-        value = new DateTimeOffset(utcTicks, TimeSpan.Zero);
-        return true;
+        utcTicks = localTicks - (offset ?? TimeSpan.Zero).Ticks;
+        return utcTicks >= -TicksPer400Years && utcTicks <= DateTime.MaxValue.Ticks;
     }
 
     // Z, +hh:mm, +hhmm, +hh, -..., or nothing (null offset, meaning UTC by Braze's rule).
@@ -486,4 +536,24 @@ internal static class BrazeTime
 
         return true;
     }
+}
+
+/// <summary>Which of Braze's time formats a field accepts (Braze's pages list fewer for events and purchases than for attributes).</summary>
+[Flags]
+internal enum BrazeTimeFormats
+{
+    /// <summary>ISO 8601 with a <c>T</c>: <c>2013-07-16T19:20:30.123+01:00</c>, <c>...Z</c>, no zone (UTC), or a date alone.</summary>
+    Iso = 1,
+
+    /// <summary>Braze's <c>yyyy-MM-dd'T'HH:mm:ss:SSSZ</c> (a colon before the milliseconds).</summary>
+    ColonMilliseconds = 2,
+
+    /// <summary>The forms Braze lists for attributes and properties: <c>yyyy-MM-dd HH:mm:ss</c>, <c>MM/dd/yyyy</c>, <c>ddd MMM dd HH:mm:ss TZD yyyy</c>.</summary>
+    Extended = 4,
+
+    /// <summary>Event <c>time</c>: ISO 8601 or <c>yyyy-MM-dd'T'HH:mm:ss:SSSZ</c> (Braze's event object page).</summary>
+    Event = Iso | ColonMilliseconds,
+
+    /// <summary>Attribute, property and <c>$time</c> values: every documented form.</summary>
+    Any = Iso | ColonMilliseconds | Extended,
 }

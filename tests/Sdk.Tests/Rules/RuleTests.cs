@@ -184,12 +184,20 @@ public class RuleTests
     }
 
     [Fact]
-    public void Array_attributes_hold_at_most_500_values()
+    public void Array_attributes_over_500_values_are_sent_with_a_warning_because_Braze_truncates_them()
     {
         var ok = new TrackRequest().Add(new AttributesUpdate(s_user).Set("tags", Enumerable.Range(0, 500).Select(i => "t" + i).ToArray())).Validate();
         Assert.True(ok.IsValid);
-        var error = Single(new TrackRequest().Add(new AttributesUpdate(s_user).Set("tags", Enumerable.Range(0, 501).Select(i => "t" + i).ToArray())).Validate(), ValidationCodes.ArrayTooLong);
-        Assert.Equal("attributes[0].tags", error.Path);
+        Assert.Empty(ok.Warnings);
+        var request = new TrackRequest().Add(new AttributesUpdate(s_user).Set("tags", Enumerable.Range(0, 501).Select(i => "t" + i).ToArray()));
+        var result = request.Validate();
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal((ValidationCodes.ArrayTooLong, "attributes[0].tags"), (warning.Code, warning.Path));
+        Assert.Contains("drops the first 1", warning.Message, StringComparison.Ordinal);
+        var json = BrazePayloadValidator.ValidateTrackRequest(request.ToJson());
+        Assert.True(json.IsValid);
+        Assert.Equal((ValidationCodes.ArrayTooLong, "attributes[0].tags"), (Assert.Single(json.Warnings).Code, json.Warnings.Single().Path));
     }
 
     [Theory]

@@ -149,9 +149,9 @@ public class BrazeClientTests
             ? FakeBraze.Json(HttpStatusCode.Created, """{"message":"success","schedule_id":"s1","dispatch_id":"d1"}""")
             : FakeBraze.Json(HttpStatusCode.OK, """{"message":"success"}""");
 
-        var created = await f.Client.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.AtLocalTime(new DateTime(2030, 1, 2, 9, 30, 0)),
+        var created = await f.Client.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.AtLocalTime(SoonDates.WallClock(11, 9, 30)),
             new BrazeProperties { { "coupon_code", "WELCOME10" } });
-        await f.Client.UpdateCanvasScheduleAsync("canvas-1", created.ScheduleId, Schedule.At(new DateTimeOffset(2030, 1, 3, 9, 30, 0, TimeSpan.FromHours(2))));
+        await f.Client.UpdateCanvasScheduleAsync("canvas-1", created.ScheduleId, Schedule.At(SoonDates.At(12, 9, 30, 2)));
         await f.Client.DeleteCanvasScheduleAsync("canvas-1", created.ScheduleId);
 
         Assert.Equal((new ScheduleId("s1"), "d1"), (created.ScheduleId, created.DispatchId));
@@ -161,11 +161,11 @@ public class BrazeClientTests
         Assert.Equal("canvas-1", create.GetProperty("canvas_id").GetString());
         Assert.Equal("u1", create.GetProperty("recipients")[0].GetProperty("external_user_id").GetString());
         Assert.Equal("WELCOME10", create.GetProperty("context").GetProperty("coupon_code").GetString());
-        Assert.Equal("2030-01-02T09:30:00", create.GetProperty("schedule").GetProperty("time").GetString());
+        Assert.Equal(SoonDates.WallClock(11, 9, 30).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), create.GetProperty("schedule").GetProperty("time").GetString());
         Assert.True(create.GetProperty("schedule").GetProperty("in_local_time").GetBoolean());
         var update = JsonDocument.Parse(requests[1].Body).RootElement;
         Assert.Equal("s1", update.GetProperty("schedule_id").GetString());
-        Assert.Equal("2030-01-03T07:30:00.000Z", update.GetProperty("schedule").GetProperty("time").GetString());
+        Assert.Equal(SoonDates.WallClock(12, 7, 30).ToString("yyyy-MM-ddTHH:mm:ss.000Z", System.Globalization.CultureInfo.InvariantCulture), update.GetProperty("schedule").GetProperty("time").GetString());
         Assert.False(update.GetProperty("schedule").GetProperty("in_local_time").GetBoolean());
     }
 

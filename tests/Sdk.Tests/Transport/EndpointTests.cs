@@ -56,11 +56,11 @@ public sealed class EndpointTests
             ? FakeBraze.Json(HttpStatusCode.Created, """{"message":"success"}""")
             : FakeBraze.Json(HttpStatusCode.ServiceUnavailable, """{"message":"unavailable"}""");
 
-        var create = await Assert.ThrowsAsync<BrazeApiException>(() => f.Client.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero))));
+        var create = await Assert.ThrowsAsync<BrazeApiException>(() => f.Client.ScheduleCanvasAsync("canvas-1", [UserId.External("u1")], Schedule.At(SoonDates.At(10, 9))));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
         Assert.Single(f.Fake.Requests, r => r.Endpoint == BrazeEndpoints.CanvasScheduleCreate);
 
-        await f.Client.UpdateCanvasScheduleAsync("canvas-1", new ScheduleId("s1"), Schedule.At(new DateTimeOffset(2030, 1, 2, 9, 0, 0, TimeSpan.Zero)));
+        await f.Client.UpdateCanvasScheduleAsync("canvas-1", new ScheduleId("s1"), Schedule.At(SoonDates.At(11, 9)));
         Assert.Equal(2, f.Fake.Requests.Count(r => r.Endpoint == BrazeEndpoints.CanvasScheduleUpdate));
     }
 
@@ -76,7 +76,7 @@ public sealed class EndpointTests
             _ => """{"message":"success"}""",
         });
         var user = UserId.External("u1");
-        var at = Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero));
+        var at = Schedule.At(SoonDates.At(10, 9));
         await f.Client.TrackAsync(new TrackEvent(user, "played", DateTimeOffset.UtcNow));
         await f.Client.ScheduleCanvasAsync("c", [user], at);
         await f.Client.UpdateCanvasScheduleAsync("c", new ScheduleId("s1"), at);
@@ -84,7 +84,7 @@ public sealed class EndpointTests
         await f.Client.ScheduleCampaignAsync("k", [user], at);
         await f.Client.UpdateCampaignScheduleAsync("k", new ScheduleId("s1"), at);
         await f.Client.DeleteCampaignScheduleAsync("k", new ScheduleId("s1"));
-        await f.Client.ListScheduledBroadcastsAsync(new DateTimeOffset(2030, 12, 31, 0, 0, 0, TimeSpan.Zero));
+        await f.Client.ListScheduledBroadcastsAsync(SoonDates.At(73, 0));
         await f.Client.ExportUsersAsync(["u1"]);
 
         Assert.Equal(BrazeEndpoints.All.Count, f.Fake.Requests.Count);

@@ -13,7 +13,7 @@ namespace Braze.Tests.Transport;
 public sealed class SecretAndFailureTests
 {
     private static readonly string[] s_key = [ClientFixture.ApiKey];
-    private static readonly Schedule s_at = Schedule.At(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero));
+    private static readonly Schedule s_at = Schedule.At(SoonDates.At(10, 9));
 
     [Fact]
     public async Task The_scanner_finds_the_key_behind_a_Refit_exception()
