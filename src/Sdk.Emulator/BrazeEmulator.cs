@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +13,7 @@ namespace Braze.Emulator;
 /// <param name="Method">HTTP method.</param>
 /// <param name="Path">Path and query.</param>
 /// <param name="Status">Status answered (0 when the connection was dropped).</param>
-/// <param name="Body">The body, when recording is on.</param>
+/// <param name="Body">The body, when recording is on and it fits <see cref="BrazeEmulatorOptions.MaxRecordedBytes"/>; never for a request that failed authentication or was over the read limit.</param>
 /// <param name="Fault">The injected fault, if any.</param>
 public sealed record ReceivedRequest(string Method, string Path, int Status, string? Body, string? Fault);
 
@@ -29,7 +28,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
     private readonly BrazeEmulatorOptions _options;
     private readonly RateLimitWindows _windows;
     private readonly FaultInjector _faults;
-    private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+    private readonly RequestLog _requests;
     private readonly byte[] _apiKeyBytes;
     private long _requestCount;
 
@@ -41,6 +40,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         _windows = new RateLimitWindows(options, TimeProvider.System);
         _faults = new FaultInjector(options.Faults);
         _apiKeyBytes = Encoding.UTF8.GetBytes(options.ApiKey);
+        _requests = new RequestLog(options.MaxRecordedRequests, options.MaxRecordedBytes);
     }
 
     /// <summary>The base URL to give the SDK (<c>http://127.0.0.1:port</c>).</summary>
@@ -64,8 +64,15 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Requests received so far (the most recent <see cref="BrazeEmulatorOptions.MaxRecordedRequests"/> are kept).</summary>
+    /// <summary>
+    /// Requests received so far, oldest first: the most recent ones within <see cref="BrazeEmulatorOptions.MaxRecordedRequests"/>
+    /// and <see cref="BrazeEmulatorOptions.MaxRecordedBytes"/>. A request that failed authentication is kept with its
+    /// method, path and status 401, never with its body. Each enumeration is a snapshot.
+    /// </summary>
     public IReadOnlyCollection<ReceivedRequest> Requests => _requests;
+
+    /// <summary>Bytes of paths and bodies held by <see cref="Requests"/> (UTF-8, as received).</summary>
+    public long RecordedBytes => _requests.Bytes;
 
     /// <summary>Number of requests received.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
@@ -77,10 +84,16 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The emulator never takes over the process's signals (the default console lifetime would swallow Ctrl+C
+        // and SIGTERM of the application that embeds it); the command line handles them itself (Program.cs).
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        // Stopping waits for requests in flight at most this long, then aborts them.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
-            k.Limits.MaxRequestBodySize = options.Validation.MaxRequestBodyBytes + (1024 * 1024);
+            // A backstop for bodies without Content-Length; the middleware answers 413 itself (ReadBodyAsync).
+            k.Limits.MaxRequestBodySize = options.MaxReadBodyBytes;
         });
         var app = builder.Build();
         var store = new ProfileStore(options.DatabasePath, options.Validation);
@@ -115,21 +128,50 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         {
             var path = context.Request.Path.Value ?? string.Empty;
             Interlocked.Increment(ref _requestCount);
-            var body = await ReadBodyAsync(context).ConfigureAwait(false);
+            var group = path.StartsWith("/users/track", StringComparison.Ordinal) ? "track" : "other";
+            if (!Authorized(context))
+            {
+                // Authentication comes first: the body of an unauthenticated request is neither read nor recorded
+                // (the request line and the 401 are). Like every Braze answer, a 401 carries the rate-limit headers;
+                // it does not use up the window.
+                try
+                {
+                    _windows.Peek(context, group);
+                    await Answer(context, 401, "Unauthorized: send the REST API key as 'Authorization: Bearer <key>', unquoted.").ConfigureAwait(false);
+                }
+                finally
+                {
+                    Record(context, path, [], null);
+                }
+
+                return;
+            }
+
+            var (body, refusal) = await ReadBodyAsync(context, _options.MaxReadBodyBytes).ConfigureAwait(false);
+            if (body is null)
+            {
+                try
+                {
+                    if (refusal is { } answer && !context.RequestAborted.IsCancellationRequested)
+                    {
+                        // The rest of the body is not read: close the connection instead of draining it.
+                        context.Response.Headers.Connection = "close";
+                        await Answer(context, answer.Status, answer.Message).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    Record(context, path, [], null);
+                }
+
+                return;
+            }
+
             context.Items[BodyKey] = body;
             string? fault = null;
             var recorded = false;
             try
             {
-                var group = path.StartsWith("/users/track", StringComparison.Ordinal) ? "track" : "other";
-                if (!Authorized(context))
-                {
-                    // Like every Braze answer, a 401 carries the rate-limit headers; it does not use up the window.
-                    _windows.Peek(context, group);
-                    await Answer(context, 401, "Unauthorized: send the REST API key as 'Authorization: Bearer <key>', unquoted.").ConfigureAwait(false);
-                    return;
-                }
-
                 if (path.StartsWith("/_emulator", StringComparison.Ordinal))
                 {
                     await next(context).ConfigureAwait(false);
@@ -244,25 +286,85 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    /// <summary>
+    /// Reads the body, at most <paramref name="limit"/> bytes: a larger one (by its Content-Length, before reading
+    /// anything, or as it arrives) is refused with 413, a malformed one with Kestrel's status; a body cut off by the
+    /// client is refused without an answer (null, null).
+    /// </summary>
+    private static async Task<(byte[]? Body, (int Status, string Message)? Refusal)> ReadBodyAsync(HttpContext context, long limit)
     {
-        if (context.Request.ContentLength is 0 || HttpMethods.IsGet(context.Request.Method))
+        var request = context.Request;
+        if (request.ContentLength is 0 || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
-            return [];
+            return ([], null);
         }
 
-        using var memory = new MemoryStream();
-        await context.Request.Body.CopyToAsync(memory, context.RequestAborted).ConfigureAwait(false);
-        return memory.ToArray();
+        limit = Math.Min(limit, Array.MaxLength);
+        var tooLarge = (413, $"Request Entity Too Large: the emulator reads at most {limit:N0} bytes per request.");
+        if (request.ContentLength > limit)
+        {
+            return (null, tooLarge);
+        }
+
+        try
+        {
+            if (request.ContentLength is { } length)
+            {
+                var exact = new byte[length];
+                await request.Body.ReadExactlyAsync(exact, context.RequestAborted).ConfigureAwait(false);
+                return (exact, null);
+            }
+
+            using var memory = new MemoryStream();
+            var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+                {
+                    if (memory.Length + read > limit)
+                    {
+                        return (null, tooLarge);
+                    }
+
+                    memory.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            return (memory.ToArray(), null);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limit (a body without Content-Length over MaxRequestBodySize) or a malformed body.
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? tooLarge : (ex.StatusCode, "Bad Request: the body could not be read."));
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client went away (or sent less than its Content-Length): nobody to answer.
+            context.Abort();
+            return (null, null);
+        }
     }
 
     private void Record(HttpContext context, string path, byte[] body, string? fault)
     {
         var status = context.RequestAborted.IsCancellationRequested || fault is nameof(Fault.DropAfterApply) or nameof(Fault.DropBeforeApply) ? 0 : context.Response.StatusCode;
-        _requests.Enqueue(new ReceivedRequest(context.Request.Method, path + context.Request.QueryString, status, _options.RecordRequests && body.Length > 0 ? Encoding.UTF8.GetString(body) : null, fault));
-        while (_requests.Count > _options.MaxRecordedRequests && _requests.TryDequeue(out _))
-        {
-        }
+        _requests.Add(context.Request.Method, path + context.Request.QueryString, status, body, _options.RecordRequests, fault);
+    }
+
+    /// <summary>How long stopping waits for requests in flight before aborting them.</summary>
+    internal static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>A host lifetime that leaves the process's signals alone: the emulator stops when it is disposed, and only then.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static byte[] Body(HttpContext context) => (byte[])context.Items[BodyKey]!;

@@ -31,11 +31,31 @@ public sealed class BrazeEmulatorOptions
     /// <summary>Faults injected from the start (also settable at run time through <c>/_emulator/faults</c>).</summary>
     public FaultSettings Faults { get; set; } = new();
 
-    /// <summary>Keep the body of every received request for inspection (<c>/_emulator/requests</c>). Default true.</summary>
+    /// <summary>
+    /// Keep the bodies of received requests for inspection (<c>/_emulator/requests</c>, <see cref="BrazeEmulator.Requests"/>).
+    /// Default true. The method, path, status and fault of each request are kept either way; the body of a request
+    /// that failed authentication never is.
+    /// </summary>
     public bool RecordRequests { get; set; } = true;
 
-    /// <summary>How many received requests are kept (the oldest are forgotten first). Default 10,000.</summary>
+    /// <summary>How many received requests are kept (the oldest are forgotten first); 0 keeps none. Default 10,000.</summary>
     public int MaxRecordedRequests { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many bytes of paths and bodies (UTF-8, as received) the kept requests may hold in all; the oldest are
+    /// forgotten first, and a body larger than the whole budget is not kept. Default 64 MiB.
+    /// </summary>
+    public long MaxRecordedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest body the emulator reads: <see cref="BrazeValidationOptions.MaxRequestBodyBytes"/> plus 1 MiB, so a
+    /// body just over Braze's limit still reaches the validator (413 with the validator's error) while a larger one
+    /// is answered 413 without being read.
+    /// </summary>
+    internal long MaxReadBodyBytes => (long)Validation.MaxRequestBodyBytes + ReadBodyMargin;
+
+    /// <summary>How far over <see cref="BrazeValidationOptions.MaxRequestBodyBytes"/> the emulator still reads a body.</summary>
+    internal const int ReadBodyMargin = 1024 * 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
@@ -54,15 +74,28 @@ public sealed class BrazeEmulatorOptions
         ArgumentNullException.ThrowIfNull(Faults);
         Positive(TrackRequestsPerWindow, nameof(TrackRequestsPerWindow));
         Positive(OtherRequestsPerWindow, nameof(OtherRequestsPerWindow));
-        if (TrackWindow <= TimeSpan.Zero || OtherWindow <= TimeSpan.Zero)
+        if (TrackWindow <= TimeSpan.Zero)
         {
-            throw new ArgumentException("TrackWindow and OtherWindow must be positive.", nameof(TrackWindow));
+            throw new ArgumentException($"TrackWindow must be positive; it is {TrackWindow}.", nameof(TrackWindow));
+        }
+
+        if (OtherWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"OtherWindow must be positive; it is {OtherWindow}.", nameof(OtherWindow));
         }
 
         if (MaxRecordedRequests < 0)
         {
-            throw new ArgumentException("MaxRecordedRequests must not be negative.", nameof(MaxRecordedRequests));
+            throw new ArgumentException($"MaxRecordedRequests must not be negative; it is {MaxRecordedRequests}.", nameof(MaxRecordedRequests));
         }
+
+        if (MaxRecordedBytes < 0)
+        {
+            throw new ArgumentException($"MaxRecordedBytes must not be negative; it is {MaxRecordedBytes}.", nameof(MaxRecordedBytes));
+        }
+
+        // The limits themselves (positive, nested payloads at most Braze's 100 KB ceiling); ArgumentOutOfRangeException is an ArgumentException.
+        Validation.EnsureValid();
 
         Faults.Validate();
 
@@ -129,7 +162,7 @@ public sealed class FaultSettings
 
         if (RateLimited + InternalError + BadGateway + Unavailable + DropBeforeApply + DropAfterApply > 1.000001)
         {
-            throw new ArgumentException("The shares of 429, 500, 502, 503 and dropped connections add up to more than 1.", nameof(RateLimited));
+            throw new ArgumentException($"The shares of 429, 500, 502, 503 and dropped connections add up to more than 1 ({RateLimited + InternalError + BadGateway + Unavailable + DropBeforeApply + DropAfterApply:0.###}).", nameof(BrazeEmulatorOptions.Faults));
         }
 
         if (LatencyMilliseconds < 0)
