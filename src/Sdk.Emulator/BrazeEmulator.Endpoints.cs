@@ -25,7 +25,7 @@ public sealed partial class BrazeEmulator
             }
             else
             {
-                await Answer(context, 400, "Bad Request", errors).ConfigureAwait(false);
+                await Answer(context, 400, errors.Count > 0 ? $"Bad Request: {errors[0].Message}" : "Bad Request", errors).ConfigureAwait(false);
             }
 
             return;

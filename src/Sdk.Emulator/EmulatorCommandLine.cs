@@ -41,6 +41,7 @@ internal sealed class EmulatorCommandLine
     private readonly Option<int> _maxRecipients = Int("--max-recipients", "Most recipients in one schedule create request.", s_defaults.Validation.MaxRecipients);
     private readonly Option<int> _maxContext = Int("--max-schedule-context-bytes", "Largest Canvas context or campaign trigger_properties, in UTF-8 bytes.", s_defaults.Validation.MaxScheduleContextBytes);
     private readonly Option<int> _maxStep = Int("--max-user-update-step-characters", "Longest Canvas User Update step JSON, in characters.", s_defaults.Validation.MaxUserUpdateStepCharacters);
+    private readonly Option<TimeSpan> _maxScheduleAhead = Duration("--max-schedule-ahead", "How far ahead schedule.time may be.", s_defaults.Validation.MaxScheduleAhead);
     private readonly Option<bool> _assumeUtc = new("--assume-utc-for-unspecified-datetime") { Description = "Take a DateTime of unspecified kind as UTC instead of reporting it." };
 
     private readonly Option<int> _trackLimit = Int("--track-limit", "/users/track requests per window (429 above).", s_defaults.TrackRequestsPerWindow);
@@ -74,7 +75,7 @@ internal sealed class EmulatorCommandLine
         Root = new RootCommand("A local Braze-compatible server for development and tests: /users/track, Canvas and campaign scheduling and export on 127.0.0.1, with Braze's rules, rate-limit headers, SQLite profiles and injectable faults. Ctrl+C or SIGTERM stops it.")
         {
             _port, _apiKey, _db, _inMemory,
-            _maxObjects, _objectLimitScope, _maxBody, _maxProperties, _maxNested, _maxArray, _maxPropertiesPerObject, _maxString, _maxRecipients, _maxContext, _maxStep, _assumeUtc,
+            _maxObjects, _objectLimitScope, _maxBody, _maxProperties, _maxNested, _maxArray, _maxPropertiesPerObject, _maxString, _maxRecipients, _maxContext, _maxStep, _maxScheduleAhead, _assumeUtc,
             _trackLimit, _trackWindow, _otherLimit, _otherWindow,
             _faultSeed, _faultRateLimited, _faultInternalError, _faultBadGateway, _faultUnavailable, _faultDropBefore, _faultDropAfter, _faultLatency, _faultLatencyMs, _faultPathPrefix,
             _recordRequests, _maxRecordedRequests, _maxRecordedBytes,
@@ -110,6 +111,7 @@ internal sealed class EmulatorCommandLine
             MaxRecipients = parse.GetValue(_maxRecipients),
             MaxScheduleContextBytes = parse.GetValue(_maxContext),
             MaxUserUpdateStepCharacters = parse.GetValue(_maxStep),
+            MaxScheduleAhead = parse.GetValue(_maxScheduleAhead),
             AssumeUtcForUnspecifiedDateTime = parse.GetValue(_assumeUtc),
         },
         TrackRequestsPerWindow = parse.GetValue(_trackLimit),
@@ -149,6 +151,7 @@ internal sealed class EmulatorCommandLine
         nameof(BrazeValidationOptions.MaxRecipients) => "--max-recipients",
         nameof(BrazeValidationOptions.MaxScheduleContextBytes) => "--max-schedule-context-bytes",
         nameof(BrazeValidationOptions.MaxUserUpdateStepCharacters) => "--max-user-update-step-characters",
+        nameof(BrazeValidationOptions.MaxScheduleAhead) => "--max-schedule-ahead",
         nameof(BrazeEmulatorOptions.TrackRequestsPerWindow) => "--track-limit",
         nameof(BrazeEmulatorOptions.TrackWindow) => "--track-window",
         nameof(BrazeEmulatorOptions.OtherRequestsPerWindow) => "--other-limit",
@@ -175,7 +178,7 @@ internal sealed class EmulatorCommandLine
 
     private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
     {
-        Description = description + " A number with ms, s, m or h (3s, 500ms, 1h), or a TimeSpan (00:00:03).",
+        Description = description + " A number with ms, s, m, h or d (3s, 500ms, 1h, 90d), or a TimeSpan (00:00:03).",
         HelpName = "duration",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => ParseDuration(result, name),
@@ -184,7 +187,7 @@ internal sealed class EmulatorCommandLine
     private static TimeSpan ParseDuration(ArgumentResult result, string name)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
-        foreach (var (suffix, unit) in new[] { ("ms", TimeSpan.FromMilliseconds(1)), ("s", TimeSpan.FromSeconds(1)), ("m", TimeSpan.FromMinutes(1)), ("h", TimeSpan.FromHours(1)) })
+        foreach (var (suffix, unit) in new[] { ("ms", TimeSpan.FromMilliseconds(1)), ("s", TimeSpan.FromSeconds(1)), ("m", TimeSpan.FromMinutes(1)), ("h", TimeSpan.FromHours(1)), ("d", TimeSpan.FromDays(1)) })
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var count)

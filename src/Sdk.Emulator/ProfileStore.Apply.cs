@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Braze.Rules;
 using Braze.Shared;
 using Braze.Wire;
 
@@ -68,6 +69,21 @@ public sealed partial class ProfileStore
 
             if (dropNested && kind == StandardFieldKind.None && IsNestedUpdate(property.Value))
             {
+                continue;
+            }
+
+            // Values Braze does not keep as given (docs/validation.md, "Decisions"): an unmappable country is stored as
+            // NULL, an invalid time zone is not set, bio is not processed at all.
+            var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            if ((kind == StandardFieldKind.TimeZone && text is not null && !ReferenceData.TimeZones.Contains(text))
+                || (kind == StandardFieldKind.None && property.Name == "bio"))
+            {
+                continue;
+            }
+
+            if (kind == StandardFieldKind.Country && text is not null && !ReferenceData.Countries.Contains(text))
+            {
+                attributes.Remove(property.Name);
                 continue;
             }
 
@@ -144,8 +160,21 @@ public sealed partial class ProfileStore
         var names = value.EnumerateObject().Select(p => p.Name).ToList();
         if (names is ["inc"])
         {
+            // Integer attributes are 64-bit: an increment that would overflow is dropped, the value stays.
             var current = attributes[key] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
-            attributes[key] = current + value.GetProperty("inc").GetInt64();
+            if (!long.TryParse(value.GetProperty("inc").GetRawText(), System.Globalization.CultureInfo.InvariantCulture, out var by))
+            {
+                return;
+            }
+
+            try
+            {
+                attributes[key] = checked(current + by);
+            }
+            catch (OverflowException)
+            {
+            }
+
             return;
         }
 

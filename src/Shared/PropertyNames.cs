@@ -21,7 +21,7 @@ internal enum NameProblem
     /// <summary>The name is reserved in event or purchase properties.</summary>
     Reserved,
 
-    /// <summary>A nested attribute key holds a space or <c>.</c>.</summary>
+    /// <summary>A nested attribute key holds a space, <c>.</c> or <c>$</c>.</summary>
     InvalidNestedCharacter,
 }
 
@@ -37,8 +37,12 @@ internal static class PropertyNames
     /// <summary>True when <paramref name="name"/> is reserved in event (or, with <paramref name="purchase"/>, purchase) properties.</summary>
     public static bool IsReserved(string name, bool purchase) => System.Array.IndexOf(purchase ? ReservedInPurchase : ReservedInEvent, name) >= 0;
 
-    /// <summary>True when <paramref name="name"/> cannot be a key of a nested custom attribute (a space or <c>.</c>).</summary>
-    public static bool HasInvalidNestedCharacter(string name) => name.IndexOf(' ') >= 0 || name.IndexOf('.') >= 0;
+    /// <summary>
+    /// True when <paramref name="name"/> cannot be a key of a nested custom attribute: a space, <c>.</c> or <c>$</c>
+    /// anywhere (Braze's nested attribute page forbids <c>$</c> in keys, not only a leading one; event property names
+    /// only may not start with it).
+    /// </summary>
+    public static bool HasInvalidNestedCharacter(string name) => name.IndexOf(' ') >= 0 || name.IndexOf('.') >= 0 || name.IndexOf('$') >= 0;
 
     /// <summary>
     /// The first problem of <paramref name="name"/> for <paramref name="usage"/>, checked in Braze's order: empty,

@@ -105,7 +105,7 @@ public sealed class EmulatorHttpTests : IAsyncLifetime
     {
         var (malformed, m, _) = await Post("/users/track", "{\"events\": [");
         Assert.Equal(HttpStatusCode.BadRequest, malformed);
-        Assert.Equal("Bad Request", m!["message"]!.GetValue<string>());
+        Assert.StartsWith("Bad Request: The body is not valid JSON", m!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var events = string.Join(",", Enumerable.Range(0, 76).Select(i => $$"""{"external_id":"x{{i}}","name":"e","time":"2024-01-01T00:00:00Z"}"""));
         var (tooMany, t, _) = await Post("/users/track", $$"""{"events":[{{events}}]}""");

@@ -24,7 +24,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor PropertyName = Create("BRZ0003", "Invalid Braze property name",
         "Property name '{0}' of '{1}' is invalid: {2}",
-        "Braze property names are non-empty, at most " + MaxLength + " characters and do not start with '$'; nested object keys also have no space or '.'.", DiagnosticSeverity.Error);
+        "Braze property names are non-empty, at most " + MaxLength + " characters and do not start with '$'; nested object keys also have no space, '.' or '$'.", DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor ReservedName = Create("BRZ0004", "Reserved Braze property name",
         "Property name '{0}' is reserved in {1} properties; Braze answers \"Invalid 'properties' field\"",

@@ -136,7 +136,7 @@ internal static class PayloadChecker
                 problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "it starts with '$'"]));
                 return;
             case NameProblem.InvalidNestedCharacter:
-                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "nested keys cannot contain a space or '.'"]));
+                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "nested keys cannot contain a space, '.' or '$'"]));
                 return;
             case NameProblem.Reserved:
                 problems.Add(new Problem(Descriptors.ReservedName, property, false, [wire, usage == PropertiesUsage.Purchase ? "purchase" : "custom event"]));

@@ -63,7 +63,7 @@ internal sealed record EnumValue(string Member, string Wire);
 /// a purchase's properties (the declared use was checked at compile time).
 /// </param>
 /// <param name="IsInvalidNestedKey">
-/// The wire name holds a space or <c>.</c>: the generated <c>Validate</c> checks it when the object is used as a nested
+/// The wire name holds a space, <c>.</c> or <c>$</c>: the generated <c>Validate</c> checks it when the object is used as a nested
 /// custom attribute.
 /// </param>
 internal sealed record MemberModel(

@@ -118,9 +118,47 @@ public static partial class BrazePayloadValidator
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : string.Empty;
-            problem = $"The body is not valid JSON{where}.";
+            problem = Depth(utf8Json) > BrazeLimits.MaxDocumentDepth
+                ? $"The body nests objects and arrays more than {BrazeLimits.MaxDocumentDepth} levels deep{where}; it is not read (an object nested past {BrazeLimits.MaxNestingDepth} levels is refused alone only up to that depth)."
+                : $"The body is not valid JSON{where}.";
             return false;
         }
+    }
+
+    /// <summary>The deepest nesting of objects and arrays in JSON text (strings skipped), to explain a refusal.</summary>
+    private static int Depth(ReadOnlySpan<byte> utf8Json)
+    {
+        int depth = 0, max = 0;
+        var inString = false;
+        for (var i = 0; i < utf8Json.Length; i++)
+        {
+            var b = utf8Json[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)'{' or (byte)'[')
+            {
+                max = Math.Max(max, ++depth);
+            }
+            else if (b is (byte)'}' or (byte)']')
+            {
+                depth--;
+            }
+        }
+
+        return max;
     }
 
     /// <summary>A parsed element given by the caller may still hold invalid Unicode (the parser does not check strings).</summary>

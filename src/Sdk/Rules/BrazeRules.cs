@@ -198,7 +198,7 @@ internal static partial class BrazeRules
                 context.Report(ValidationCodes.NameReserved, $"Property name '{name}' is reserved in custom event properties (reserved: {string.Join(", ", PropertyNames.ReservedInEvent)}); Braze answers \"Invalid 'properties' field\".");
                 return false;
             case NameProblem.InvalidNestedCharacter:
-                context.Report(ValidationCodes.NameInvalidCharacter, $"Nested attribute key '{name}' contains a space or '.'; Braze does not allow them in nested keys.");
+                context.Report(ValidationCodes.NameInvalidCharacter, $"Nested attribute key '{name}' contains a space, '.' or '$'; Braze does not allow them in nested keys.");
                 return false;
             default:
                 throw new InvalidOperationException($"Unknown name problem for '{name}'.");
@@ -221,6 +221,12 @@ internal static partial class BrazeRules
         {
             context.Report(ValidationCodes.NameTooLong, $"Custom attribute name is {length} characters; Braze allows at most {context.Options.MaxStringLength}.");
             return false;
+        }
+
+        if (name == "bio")
+        {
+            // Braze's user attributes object: bio was removed as a profile field and is not processed as a custom attribute either.
+            context.Report(ValidationCodes.NotAllowed, "bio is no longer a Braze profile field and is not processed as a custom attribute; Braze ignores it.", ValidationSeverity.Warning);
         }
 
         return true;
@@ -484,9 +490,21 @@ internal static partial class BrazeRules
 
     // ---------------------------------------------------------------- standard attributes
 
-    /// <summary><c>country</c> is an ISO 3166-1 alpha-2 code.</summary>
+    /// <summary>
+    /// <c>country</c> should be an ISO 3166-1 alpha-2 code. Anything else is a warning, not a rejection: Braze maps some
+    /// other forms (Australia to AU) and stores NULL for the rest, and applies the object's other fields either way.
+    /// </summary>
     public static bool Country(ValidationContext context, string value)
-        => InSet(context, value, ReferenceData.Countries.Contains(value), "country", "an ISO 3166-1 alpha-2 code (for example US, DE)");
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ReferenceData.Countries.Contains(value))
+        {
+            context.Report(ValidationCodes.StandardAttributeInvalid, string.Create(CultureInfo.InvariantCulture, $"country '{value}' is not an ISO 3166-1 alpha-2 code (for example US, DE); Braze maps some names (Australia to AU) and stores NULL for the rest."), ValidationSeverity.Warning);
+        }
+
+        return true;
+    }
 
     /// <summary><c>language</c> is an ISO 639-1 code.</summary>
     public static bool Language(ValidationContext context, string value)
@@ -504,9 +522,21 @@ internal static partial class BrazeRules
     public static bool SubscriptionGroupState(ValidationContext context, string value)
         => InSet(context, value, Contains(SubscriptionGroupStates, value), "subscription_state", "subscribed or unsubscribed");
 
-    /// <summary><c>time_zone</c> is an IANA time zone name (for example America/New_York).</summary>
+    /// <summary>
+    /// <c>time_zone</c> should be an IANA time zone name. Anything else is a warning, not a rejection: Braze sets only
+    /// valid time zones and applies the object's other fields either way.
+    /// </summary>
     public static bool TimeZone(ValidationContext context, string value)
-        => InSet(context, value, ReferenceData.TimeZones.Contains(value), "time_zone", "an IANA time zone name (for example America/New_York)");
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ReferenceData.TimeZones.Contains(value))
+        {
+            context.Report(ValidationCodes.StandardAttributeInvalid, string.Create(CultureInfo.InvariantCulture, $"time_zone '{value}' is not an IANA time zone name (for example America/New_York); Braze sets only valid time zones and ignores this one."), ValidationSeverity.Warning);
+        }
+
+        return true;
+    }
 
     /// <summary><c>dob</c> is a date <c>yyyy-MM-dd</c>.</summary>
     public static bool DateOfBirth(ValidationContext context, string value)

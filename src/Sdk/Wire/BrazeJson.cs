@@ -20,7 +20,7 @@ internal static class BrazeJson
     /// embedded in HTML. Characters outside the Basic Multilingual Plane (emoji) are still escaped by .NET's encoder.
     /// The writers' own code produces well-formed JSON, so validation is skipped.
     /// </summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true, MaxDepth = Braze.Shared.BrazeLimits.MaxDocumentDepth };
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true, MaxDepth = Braze.Shared.BrazeLimits.MaxDocumentDepth + 1 };
 
     /// <summary>
     /// Why UTF-8 JSON text cannot be read as Unicode, or null when it can: invalid UTF-8, or an escaped lone
