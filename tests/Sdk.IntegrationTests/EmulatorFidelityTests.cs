@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Braze.Emulator;
 using Braze.Tests;
+using CsCheck;
 
 namespace Braze.IntegrationTests;
 
@@ -185,5 +186,23 @@ public sealed class EmulatorFidelityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal(1, body!["events_processed"]!.GetValue<int>());
         Assert.Equal("nesting_too_deep", body["errors"]![0]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task No_hostile_body_on_any_endpoint_gets_a_500()
+    {
+        // CI sends a few hundred over HTTP; BRAZE_FUZZ_ITERATIONS raises it for a soak.
+        string[] paths = ["/users/track", "/users/export/ids", "/canvas/trigger/schedule/create", "/campaigns/trigger/schedule/update", "/canvas/trigger/schedule/delete"];
+        for (var i = 0; i < HostileJson.Iterations(300); i++)
+        {
+            var path = paths[i % paths.Length];
+            var body = HostileJson.Bodies.Single();
+            var (status, answer) = await Post(path, body);
+            Assert.True((int)status is >= 200 and < 500, $"{path} answered {(int)status} to {Convert.ToBase64String(body)}");
+            if ((int)status >= 400)
+            {
+                Assert.NotNull(answer?["message"]);
+            }
+        }
     }
 }
