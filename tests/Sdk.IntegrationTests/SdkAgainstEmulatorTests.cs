@@ -36,6 +36,23 @@ public sealed class SdkAgainstEmulatorTests
     private static TrackEvent Event(string user, int n) => new(UserId.External(user), "rented_movie", s_time.AddSeconds(n), new BrazeProperties { { "n", n } });
 
     [Fact]
+    public async Task An_array_longer_than_Braze_keeps_is_sent_with_a_warning_and_truncated_by_the_emulator()
+    {
+        await using var emulator = await BrazeEmulator.StartAsync();
+        await using var provider = Services(emulator);
+        var braze = provider.GetRequiredService<IBrazeClient>();
+        var tags = Enumerable.Range(0, 501).Select(i => "t" + i).ToArray();
+
+        var result = await braze.TrackAsync(new TrackRequest().Add(new AttributesUpdate(UserId.External("arr")).Set("tags", tags).SetCountry("Germany")));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(["attributes[0].country", "attributes[0].tags"], result.Warnings.Select(w => w.Path).Order(StringComparer.Ordinal));
+        var stored = (await braze.ExportUsersAsync(["arr"])).Users.Single().GetProperty("custom_attributes").GetProperty("tags");
+        Assert.Equal(500, stored.GetArrayLength());
+        Assert.Equal("t1", stored[0].GetString()); // the oldest value went first
+    }
+
+    [Fact]
     public async Task Track_a_large_request_and_read_the_profiles_back()
     {
         await using var emulator = await BrazeEmulator.StartAsync();
