@@ -266,6 +266,65 @@ public sealed partial class BrazeEmulator
         }
     }
 
+    /// <summary>
+    /// An identity endpoint (<c>/users/alias/new</c>, identify, rename, remove, merge, delete): validated like Braze (a
+    /// problem anywhere is a 400 naming it), applied to the stored profiles, answered 201 with the fields Braze sends.
+    /// </summary>
+    private async Task UserOperationAsync(HttpContext context, string path)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var validation = BrazePayloadValidator.ValidateUserOperation(document.RootElement, path, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            var outcome = await Store.ApplyIdentityAsync(path, document.RootElement, context.RequestAborted).ConfigureAwait(false);
+            await Json(context, 201, w =>
+            {
+                switch (path)
+                {
+                    case "/users/alias/new" or "/users/identify":
+                        w.WriteNumber("aliases_processed", outcome.Processed);
+                        break;
+                    case "/users/delete":
+                        w.WriteNumber("deleted", outcome.Processed);
+                        break;
+                    case "/users/external_ids/rename":
+                        Strings(w, "external_ids", outcome.Succeeded);
+                        Strings(w, "rename_errors", outcome.Errors);
+                        break;
+                    case "/users/external_ids/remove":
+                        Strings(w, "removed_ids", outcome.Succeeded);
+                        Strings(w, "removal_errors", outcome.Errors);
+                        break;
+                    default:
+                        break;
+                }
+
+                w.WriteString("message", "success");
+            }).ConfigureAwait(false);
+        }
+
+        static void Strings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+        {
+            writer.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+    }
+
     private async Task ScheduledBroadcastsAsync(HttpContext context)
     {
         var endText = context.Request.Query["end_time"].ToString();

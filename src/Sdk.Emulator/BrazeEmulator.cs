@@ -246,6 +246,11 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         app.MapPost("/canvas/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Canvas));
         app.MapPost("/campaigns/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Campaign));
         app.MapGet("/messages/scheduled_broadcasts", ScheduledBroadcastsAsync);
+        foreach (var path in BrazePayloadValidator.UserOperationPaths)
+        {
+            app.MapPost(path, (HttpContext c) => UserOperationAsync(c, path));
+        }
+
         MapAdmin(app);
     }
 

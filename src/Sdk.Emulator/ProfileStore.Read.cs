@@ -27,7 +27,7 @@ public sealed partial class ProfileStore
             var invalid = new List<string>();
             foreach (var externalId in query.ExternalIds)
             {
-                if (Scalar("SELECT id FROM profiles WHERE external_id = $v;", externalId) is { } id)
+                if (ProfileOfExternalId(externalId) is { } id)
                 {
                     found.Add(id);
                 }

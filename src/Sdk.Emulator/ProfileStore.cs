@@ -56,6 +56,7 @@ public sealed partial class ProfileStore : IDisposable
             CREATE INDEX IF NOT EXISTS events_canonical ON events(canonical);
             CREATE TABLE IF NOT EXISTS purchases (id INTEGER PRIMARY KEY AUTOINCREMENT, profile_id INTEGER NOT NULL, product_id TEXT NOT NULL, currency TEXT NOT NULL,
                 price REAL NOT NULL, quantity INTEGER NOT NULL, time TEXT NOT NULL, properties TEXT, canonical TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS deprecated_external_ids (profile_id INTEGER NOT NULL, external_id TEXT NOT NULL UNIQUE);
             CREATE TABLE IF NOT EXISTS schedules (id TEXT PRIMARY KEY, target TEXT NOT NULL, target_id TEXT NOT NULL, dispatch_id TEXT NOT NULL,
                 body TEXT NOT NULL, send_time TEXT NOT NULL, created_at TEXT NOT NULL);
             """);
@@ -122,7 +123,7 @@ public sealed partial class ProfileStore : IDisposable
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
-            Execute("DELETE FROM profiles; DELETE FROM aliases; DELETE FROM events; DELETE FROM purchases; DELETE FROM schedules;");
+            Execute("DELETE FROM profiles; DELETE FROM aliases; DELETE FROM events; DELETE FROM purchases; DELETE FROM schedules; DELETE FROM deprecated_external_ids;");
         }
         finally
         {
@@ -184,7 +185,7 @@ public sealed partial class ProfileStore : IDisposable
         var updateOnlyExplicitFalse = obj.TryGetProperty("_update_existing_only", out var u2) && u2.ValueKind == JsonValueKind.False;
         if (obj.TryGetProperty("external_id", out var ext) && ext.ValueKind == JsonValueKind.String)
         {
-            var id = Scalar("SELECT id FROM profiles WHERE external_id = $v;", ext.GetString());
+            var id = ProfileOfExternalId(ext.GetString());
             if (id is null && !updateOnly)
             {
                 id = CreateProfile(externalId: ext.GetString());

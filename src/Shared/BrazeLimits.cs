@@ -70,6 +70,9 @@ internal static class BrazeLimits
     /// </summary>
     public const int MaxDocumentDepth = 1000;
 
+    /// <summary>Items in one identity request (aliases, identifications, renames, removals, merges, deletions): Braze's 50.</summary>
+    public const int MaxIdentityItems = 50;
+
     /// <summary>How many days ahead a schedule may be by default (a project decision; Braze documents none).</summary>
     public const int MaxScheduleAheadDays = 90;
 

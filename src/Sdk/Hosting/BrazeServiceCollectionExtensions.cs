@@ -70,6 +70,9 @@ public static class BrazeServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>());
         });
 
+        services.AddKeyedSingleton(name, (sp, _) => new BrazeEndpointPacers(
+            Get(sp, name), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>()));
+
         var httpClientName = string.IsNullOrEmpty(name) ? "Braze" : "Braze:" + name;
         Func<IServiceProvider, RefitSettings?> settings = _ => RefitSettings.ForJsonContext(BrazeJsonContext.Default);
         var builder = string.IsNullOrEmpty(name)
@@ -129,7 +132,8 @@ public static class BrazeServiceCollectionExtensions
             sp.GetRequiredService<BrazeMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"),
-            sp.GetRequiredKeyedService<BrazeRequestPacer>((name, OtherEndpoints))));
+            sp.GetRequiredKeyedService<BrazeRequestPacer>((name, OtherEndpoints)),
+            sp.GetRequiredKeyedService<BrazeEndpointPacers>(name)));
         builder.AddHttpMessageHandler(sp => new BrazeAuthHandler(sp.GetRequiredService<IOptionsMonitor<BrazeOptions>>(), name));
 
         // One client per workspace behind two faces: IBrazeClient for users (who may decorate it) and ITrackSender

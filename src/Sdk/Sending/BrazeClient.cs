@@ -214,6 +214,60 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
         return new UsersExport(body.Users.AsReadOnly(), body.InvalidUserIds?.AsReadOnly() ?? UsersExport.NoIds);
     }
 
+    /// <inheritdoc />
+    public async Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default)
+        => (await SendUserOperationAsync(UserOperation.NewAliases(Items(aliases)), BrazeEndpoints.UsersAliasNew, _api.NewAliasesAsync, cancellationToken).ConfigureAwait(false)).AliasesProcessed ?? 0;
+
+    /// <inheritdoc />
+    public Task UpdateAliasesAsync(IEnumerable<UserAliasUpdate> updates, CancellationToken cancellationToken = default)
+        => SendUserOperationAsync(UserOperation.UpdateAliases(Items(updates)), BrazeEndpoints.UsersAliasUpdate, _api.UpdateAliasesAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default)
+        => (await SendUserOperationAsync(UserOperation.Identify(Items(identifications), mergeBehavior), BrazeEndpoints.UsersIdentify, _api.IdentifyAsync, cancellationToken).ConfigureAwait(false)).AliasesProcessed ?? 0;
+
+    /// <inheritdoc />
+    public async Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default)
+    {
+        var body = await SendUserOperationAsync(UserOperation.Rename(Items(renames)), BrazeEndpoints.UsersExternalIdsRename, _api.RenameExternalIdsAsync, cancellationToken).ConfigureAwait(false);
+        return new ExternalIdsResult(body.ExternalIds?.AsReadOnly() ?? UsersExport.NoIds, Texts(body.RenameErrors));
+    }
+
+    /// <inheritdoc />
+    public async Task<ExternalIdsResult> RemoveExternalIdsAsync(IEnumerable<string> deprecatedExternalIds, CancellationToken cancellationToken = default)
+    {
+        var body = await SendUserOperationAsync(UserOperation.RemoveExternalIds(Items(deprecatedExternalIds)), BrazeEndpoints.UsersExternalIdsRemove, _api.RemoveExternalIdsAsync, cancellationToken).ConfigureAwait(false);
+        return new ExternalIdsResult(body.RemovedIds?.AsReadOnly() ?? UsersExport.NoIds, Texts(body.RemovalErrors));
+    }
+
+    /// <inheritdoc />
+    public Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default)
+        => SendUserOperationAsync(UserOperation.Merge(Items(merges)), BrazeEndpoints.UsersMerge, _api.MergeAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default)
+        => (await SendUserOperationAsync(UserOperation.Delete(Items(users)), BrazeEndpoints.UsersDelete, _api.DeleteAsync, cancellationToken).ConfigureAwait(false)).Deleted ?? 0;
+
+    /// <summary>Validates an identity request (nothing is sent when a rule is broken), sends it through the endpoint's pacer and retry policy, and returns Braze's answer.</summary>
+    private async Task<UserOperationResponse> SendUserOperationAsync(
+        UserOperation operation,
+        BrazeEndpoint endpoint,
+        Func<HttpContent, BrazeEndpoint, int, CancellationToken, Task<IApiResponse<UserOperationResponse>>> send,
+        CancellationToken cancellationToken)
+    {
+        operation.Validate(_options.Validation).ThrowIfInvalid();
+        using var content = Serialize(static (w, o) => o.WriteTo(w), operation);
+        using var response = await Call(endpoint, () => send(content, endpoint, operation.Count, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+    }
+
+    private static List<T> Items<T>(IEnumerable<T> items)
+        => [.. items ?? throw new ArgumentNullException(nameof(items))];
+
+    /// <summary>Per-item errors as text: a string as it is, anything else (Braze documents "arrays") as its JSON.</summary>
+    private static IReadOnlyList<string> Texts(List<JsonElement>? errors)
+        => errors is null ? UsersExport.NoIds : errors.Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()).ToList().AsReadOnly();
+
     /// <summary>The wire entries as typed values: a time or type Braze wrote in a form the SDK does not know is left null, never guessed.</summary>
     private static IReadOnlyList<ScheduledBroadcast> ToBroadcasts(List<ScheduledBroadcastBody> entries)
     {

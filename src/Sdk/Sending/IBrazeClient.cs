@@ -38,6 +38,37 @@ public interface IBrazeClient
     /// <see cref="BrazeValidationException"/> and is not sent.
     /// </summary>
     Task<UsersExport> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates user aliases (<c>/users/alias/new</c>, at most 50): on an identified user, or as alias-only profiles.
+    /// Returns how many Braze processed. Braze applies them asynchronously: a <c>/users/track</c> by the new alias sent
+    /// right after may be processed first (the tracker keeps that order; see identity.md).
+    /// </summary>
+    Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames aliases (<c>/users/alias/update</c>, at most 50); the label stays.</summary>
+    Task UpdateAliasesAsync(IEnumerable<UserAliasUpdate> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Identifies anonymous profiles (<c>/users/identify</c>, at most 50): each alias-only or email-only profile becomes,
+    /// or with <see cref="MergeBehavior.Merge"/> merges into, the user with the external id. Returns how many Braze processed.
+    /// </summary>
+    Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames external ids (<c>/users/external_ids/rename</c>, at most 50); the old ids stay as deprecated ids until removed.</summary>
+    Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes deprecated external ids (<c>/users/external_ids/remove</c>, at most 50); a current id is not removed.</summary>
+    Task<ExternalIdsResult> RemoveExternalIdsAsync(IEnumerable<string> deprecatedExternalIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Merges profiles (<c>/users/merge</c>, at most 50): each merged profile's data moves to the kept one, which wins conflicts; the merged profile is removed.</summary>
+    Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes profiles for good (<c>/users/delete</c>, GDPR; at most 50 identifiers: external ids, aliases, braze ids,
+    /// email addresses). Returns how many Braze deleted. Through the tracker, queued items of those users are purged first.
+    /// </summary>
+    Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Convenience overloads over <see cref="IBrazeClient"/>.</summary>

@@ -81,3 +81,25 @@ public sealed class UsersExport
 
     internal static readonly IReadOnlyList<string> NoIds = ReadOnlyCollection<string>.Empty;
 }
+
+/// <summary>
+/// The answer to <c>/users/external_ids/rename</c> or <c>/remove</c>: Braze applies each item on its own, so some may
+/// succeed while others fail, with a 2xx either way.
+/// </summary>
+public sealed class ExternalIdsResult
+{
+    /// <summary>Creates the value.</summary>
+    /// <param name="succeeded">The new ids of the renames that succeeded, or the deprecated ids removed.</param>
+    /// <param name="errors">Braze's description of each item that failed.</param>
+    public ExternalIdsResult(IReadOnlyList<string> succeeded, IReadOnlyList<string> errors)
+    {
+        Succeeded = succeeded ?? throw new ArgumentNullException(nameof(succeeded));
+        Errors = errors ?? throw new ArgumentNullException(nameof(errors));
+    }
+
+    /// <summary>The new ids of the renames that succeeded, or the deprecated ids removed.</summary>
+    public IReadOnlyList<string> Succeeded { get; }
+
+    /// <summary>Braze's description of each item that failed (its text, as sent).</summary>
+    public IReadOnlyList<string> Errors { get; }
+}

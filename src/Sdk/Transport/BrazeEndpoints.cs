@@ -3,14 +3,25 @@ using Polly;
 
 namespace Braze.Transport;
 
-/// <summary>The rate-limit groups Braze counts separately (spec §2): a 429 in one never pauses the other.</summary>
-internal enum RateLimitGroup
+/// <summary>
+/// A rate limit Braze counts separately (spec §2, and Braze's rate-limit table for the identity endpoints): a 429 in
+/// one never pauses another. <see cref="UsersTrack"/> and <see cref="Other"/> take their limits from
+/// <see cref="BrazeOptions"/>; an endpoint with a limit of its own paces with <see cref="DefaultPermits"/> per
+/// <see cref="Window"/>.
+/// </summary>
+/// <param name="Name">The group's name (the endpoint's path for an endpoint limited on its own).</param>
+/// <param name="DefaultPermits">Requests per window, from Braze's documentation.</param>
+/// <param name="Window">The window.</param>
+internal sealed record RateLimitGroup(string Name, int DefaultPermits, TimeSpan Window)
 {
     /// <summary><c>/users/track</c>: <see cref="BrazeLimits.UsersTrackRequestsPerWindow"/> per <see cref="BrazeLimits.UsersTrackWindowSeconds"/> s.</summary>
-    UsersTrack,
+    public static RateLimitGroup UsersTrack { get; } = new("/users/track", BrazeLimits.UsersTrackRequestsPerWindow, TimeSpan.FromSeconds(BrazeLimits.UsersTrackWindowSeconds));
 
     /// <summary>Scheduling, scheduled broadcasts and export: <see cref="BrazeLimits.OtherRequestsPerHour"/> per hour, shared.</summary>
-    Other,
+    public static RateLimitGroup Other { get; } = new("other", BrazeLimits.OtherRequestsPerHour, TimeSpan.FromHours(1));
+
+    /// <summary>An endpoint limited on its own, per minute.</summary>
+    public static RateLimitGroup PerMinute(string path, int permits) => new(path, permits, TimeSpan.FromMinutes(1));
 }
 
 /// <summary>
@@ -68,12 +79,38 @@ internal static class BrazeEndpoints
     /// <summary><c>POST /users/export/ids</c>: a read.</summary>
     public static readonly BrazeEndpoint UsersExportIds = new(HttpMethod.Post, "/users/export/ids", RateLimitGroup.Other, RepeatableAfterAmbiguousFailure: true);
 
+    /// <summary><c>POST /users/alias/new</c>: 20,000 per minute; adding an alias twice has one effect.</summary>
+    public static readonly BrazeEndpoint UsersAliasNew = Identity("/users/alias/new", 20_000);
+
+    /// <summary><c>POST /users/alias/update</c>: 20,000 per minute; a repeat finds the old name gone and changes nothing.</summary>
+    public static readonly BrazeEndpoint UsersAliasUpdate = Identity("/users/alias/update", 20_000);
+
+    /// <summary><c>POST /users/identify</c>: 20,000 per minute; identifying an identified alias again changes nothing.</summary>
+    public static readonly BrazeEndpoint UsersIdentify = Identity("/users/identify", 20_000);
+
+    /// <summary><c>POST /users/external_ids/rename</c>: 1,000 per minute; a repeat finds the old id renamed and changes nothing.</summary>
+    public static readonly BrazeEndpoint UsersExternalIdsRename = Identity("/users/external_ids/rename", 1_000);
+
+    /// <summary><c>POST /users/external_ids/remove</c>: 1,000 per minute; removing twice has one effect.</summary>
+    public static readonly BrazeEndpoint UsersExternalIdsRemove = Identity("/users/external_ids/remove", 1_000);
+
+    /// <summary><c>POST /users/merge</c>: 20,000 per minute; a repeat finds the merged profile gone and changes nothing.</summary>
+    public static readonly BrazeEndpoint UsersMerge = Identity("/users/merge", 20_000);
+
+    /// <summary><c>POST /users/delete</c>: 20,000 per minute; deleting twice has one effect.</summary>
+    public static readonly BrazeEndpoint UsersDelete = Identity("/users/delete", 20_000);
+
     /// <summary>Every endpoint of the table.</summary>
     public static IReadOnlyList<BrazeEndpoint> All { get; } =
     [
         UsersTrack, CanvasScheduleCreate, CanvasScheduleUpdate, CanvasScheduleDelete,
         CampaignScheduleCreate, CampaignScheduleUpdate, CampaignScheduleDelete, ScheduledBroadcasts, UsersExportIds,
+        UsersAliasNew, UsersAliasUpdate, UsersIdentify, UsersExternalIdsRename, UsersExternalIdsRemove, UsersMerge, UsersDelete,
     ];
+
+    /// <summary>An identity endpoint: its own per-minute limit, and safe to repeat (each has one effect however often it lands).</summary>
+    private static BrazeEndpoint Identity(string path, int perMinute)
+        => new(HttpMethod.Post, path, RateLimitGroup.PerMinute(path, perMinute), RepeatableAfterAmbiguousFailure: true);
 
     /// <summary>The schedule create endpoint of <paramref name="target"/>.</summary>
     public static BrazeEndpoint ScheduleCreate(ScheduleTarget target) => target switch

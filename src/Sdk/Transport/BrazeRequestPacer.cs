@@ -224,6 +224,29 @@ internal sealed class BrazeRequestPacer : IDisposable
 }
 
 /// <summary>
+/// The pacers of the endpoints Braze limits on their own (the identity endpoints), one per
+/// <see cref="RateLimitGroup"/>, made on first use with the group's documented limit and shared by every handler of a
+/// workspace (handlers are recycled by the HTTP client factory; the pacers must outlive them).
+/// </summary>
+internal sealed class BrazeEndpointPacers(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null) : IDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RateLimitGroup, Lazy<BrazeRequestPacer>> _pacers = new();
+
+    /// <summary>The pacer of <paramref name="group"/>.</summary>
+    public BrazeRequestPacer For(RateLimitGroup group)
+        => _pacers.GetOrAdd(group, g => new Lazy<BrazeRequestPacer>(() => new BrazeRequestPacer(options, g.DefaultPermits, g.Window, timeProvider, logger, metrics))).Value;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var pacer in _pacers.Values.Where(p => p.IsValueCreated))
+        {
+            pacer.Value.Dispose();
+        }
+    }
+}
+
+/// <summary>
 /// Runs every request of a named client through the <see cref="BrazeRequestPacer"/> of its rate-limit group and records
 /// metrics. The request's <see cref="BrazeEndpoint"/> descriptor names the group: Braze limits <c>/users/track</c> and
 /// the other endpoints separately, so their headers and 429s never pause each other.
@@ -232,15 +255,17 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
 {
     private readonly BrazeRequestPacer _pacer;
     private readonly BrazeRequestPacer _otherPacer;
+    private readonly BrazeEndpointPacers? _endpointPacers;
     private readonly BrazeMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
-    public BrazeRateLimitHandler(BrazeRequestPacer pacer, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeRequestPacer? otherEndpoints = null)
+    public BrazeRateLimitHandler(BrazeRequestPacer pacer, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeRequestPacer? otherEndpoints = null, BrazeEndpointPacers? endpointPacers = null)
     {
         _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
         _otherPacer = otherEndpoints ?? pacer;
+        _endpointPacers = endpointPacers;
         _metrics = metrics;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -253,7 +278,13 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
         // The descriptor says which rate limit the request counts against; a request without one is paced with the others.
         var descriptor = BrazeEndpoints.Of(request);
         var endpoint = descriptor?.Path ?? "unknown";
-        var pacer = descriptor?.Group == RateLimitGroup.UsersTrack ? _pacer : _otherPacer;
+        var pacer = descriptor?.Group switch
+        {
+            null => _otherPacer,
+            var g when g == RateLimitGroup.UsersTrack => _pacer,
+            var g when g == RateLimitGroup.Other || _endpointPacers is null => _otherPacer,
+            var g => _endpointPacers.For(g),
+        };
         var attempt = BrazeEndpoints.NextAttempt(request);
         var objects = BrazeEndpoints.ObjectsOf(request);
         await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);

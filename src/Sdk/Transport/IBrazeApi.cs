@@ -43,6 +43,34 @@ internal interface IBrazeApi
     [Get("/messages/scheduled_broadcasts")]
     Task<IApiResponse<ScheduledBroadcastsResponse>> ListScheduledBroadcastsAsync([AliasAs("end_time")] string endTime, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
+    /// <summary><c>POST /users/alias/new</c>.</summary>
+    [Post("/users/alias/new")]
+    Task<IApiResponse<UserOperationResponse>> NewAliasesAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/alias/update</c>.</summary>
+    [Post("/users/alias/update")]
+    Task<IApiResponse<UserOperationResponse>> UpdateAliasesAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/identify</c>.</summary>
+    [Post("/users/identify")]
+    Task<IApiResponse<UserOperationResponse>> IdentifyAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/external_ids/rename</c>.</summary>
+    [Post("/users/external_ids/rename")]
+    Task<IApiResponse<UserOperationResponse>> RenameExternalIdsAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/external_ids/remove</c>.</summary>
+    [Post("/users/external_ids/remove")]
+    Task<IApiResponse<UserOperationResponse>> RemoveExternalIdsAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/merge</c>.</summary>
+    [Post("/users/merge")]
+    Task<IApiResponse<UserOperationResponse>> MergeAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /users/delete</c>.</summary>
+    [Post("/users/delete")]
+    Task<IApiResponse<UserOperationResponse>> DeleteAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
     /// <summary><c>POST /users/export/ids</c>.</summary>
     [Post("/users/export/ids")]
     Task<IApiResponse<UsersExportResponse>> ExportUsersByIdsAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);

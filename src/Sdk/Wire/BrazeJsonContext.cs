@@ -16,5 +16,6 @@ namespace Braze.Wire;
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(ScheduledBroadcastsResponse))]
 [JsonSerializable(typeof(UsersExportResponse))]
+[JsonSerializable(typeof(UserOperationResponse))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class BrazeJsonContext : JsonSerializerContext;

@@ -59,6 +59,42 @@ internal sealed class MessageResponse
     public List<JsonElement>? Errors { get; set; }
 }
 
+/// <summary>The body of an identity endpoint's answer (<c>/users/alias/new</c>, identify, rename, remove, merge, delete): each fills some fields.</summary>
+internal sealed class UserOperationResponse
+{
+    /// <summary><c>success</c> or an error message.</summary>
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
+
+    /// <summary>Aliases created or identified (<c>/users/alias/new</c>, <c>/users/identify</c>).</summary>
+    [JsonPropertyName("aliases_processed")]
+    public int? AliasesProcessed { get; set; }
+
+    /// <summary>Profiles deleted (<c>/users/delete</c>).</summary>
+    [JsonPropertyName("deleted")]
+    public int? Deleted { get; set; }
+
+    /// <summary>The new external ids of the renames that succeeded.</summary>
+    [JsonPropertyName("external_ids")]
+    public List<string>? ExternalIds { get; set; }
+
+    /// <summary>The renames that failed, as Braze describes them.</summary>
+    [JsonPropertyName("rename_errors")]
+    public List<JsonElement>? RenameErrors { get; set; }
+
+    /// <summary>The deprecated external ids removed.</summary>
+    [JsonPropertyName("removed_ids")]
+    public List<string>? RemovedIds { get; set; }
+
+    /// <summary>The removals that failed, as Braze describes them.</summary>
+    [JsonPropertyName("removal_errors")]
+    public List<JsonElement>? RemovalErrors { get; set; }
+
+    /// <summary>Errors, if any.</summary>
+    [JsonPropertyName("errors")]
+    public List<JsonElement>? Errors { get; set; }
+}
+
 /// <summary>The body of <c>GET /messages/scheduled_broadcasts</c>.</summary>
 internal sealed class ScheduledBroadcastsResponse
 {

@@ -75,5 +75,20 @@ public sealed class DecoratorTests
         public Task<UsersExport> ExportUsersAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken = default) => inner.ExportUsersAsync(externalIds, cancellationToken);
 
         public Task<UsersExport> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default) => inner.ExportUsersAsync(request, cancellationToken);
+
+        public Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default) => inner.CreateAliasesAsync(aliases, cancellationToken);
+
+        public Task UpdateAliasesAsync(IEnumerable<UserAliasUpdate> updates, CancellationToken cancellationToken = default) => inner.UpdateAliasesAsync(updates, cancellationToken);
+
+        public Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default)
+            => inner.IdentifyUsersAsync(identifications, mergeBehavior, cancellationToken);
+
+        public Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default) => inner.RenameExternalIdsAsync(renames, cancellationToken);
+
+        public Task<ExternalIdsResult> RemoveExternalIdsAsync(IEnumerable<string> deprecatedExternalIds, CancellationToken cancellationToken = default) => inner.RemoveExternalIdsAsync(deprecatedExternalIds, cancellationToken);
+
+        public Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default) => inner.MergeUsersAsync(merges, cancellationToken);
+
+        public Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default) => inner.DeleteUsersAsync(users, cancellationToken);
     }
 }

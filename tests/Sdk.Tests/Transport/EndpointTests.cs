@@ -86,6 +86,13 @@ public sealed class EndpointTests
         await f.Client.DeleteCampaignScheduleAsync("k", new ScheduleId("s1"));
         await f.Client.ListScheduledBroadcastsAsync(SoonDates.At(73, 0));
         await f.Client.ExportUsersAsync(["u1"]);
+        await f.Client.CreateAliasesAsync([new NewUserAlias("n", "crm")]);
+        await f.Client.UpdateAliasesAsync([new UserAliasUpdate("crm", "n", "m")]);
+        await f.Client.IdentifyUsersAsync([new UserIdentification("u1", UserId.Alias("m", "crm"))]);
+        await f.Client.RenameExternalIdsAsync([new ExternalIdRename("u1", "u2")]);
+        await f.Client.RemoveExternalIdsAsync(["u1"]);
+        await f.Client.MergeUsersAsync([new UserMerge(UserId.External("u3"), UserId.External("u2"))]);
+        await f.Client.DeleteUsersAsync([UserId.External("u2")]);
 
         Assert.Equal(BrazeEndpoints.All.Count, f.Fake.Requests.Count);
         foreach (var r in f.Fake.Requests)
