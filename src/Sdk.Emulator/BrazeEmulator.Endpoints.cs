@@ -211,6 +211,34 @@ public sealed partial class BrazeEmulator
         }
     }
 
+    /// <summary>
+    /// A trigger send: validated like a schedule create without the schedule, answered 201 with a <c>dispatch_id</c>.
+    /// The emulator delivers no messages; the send is in the request log (<c>/_emulator/requests</c>).
+    /// </summary>
+    private async Task TriggerSendAsync(HttpContext context, ScheduleTarget target)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var validation = BrazePayloadValidator.ValidateTriggerSend(document.RootElement, target, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            await Json(context, 201, w =>
+            {
+                w.WriteString("dispatch_id", Guid.NewGuid().ToString("N"));
+                w.WriteString("message", "success");
+            }).ConfigureAwait(false);
+        }
+    }
+
     private async Task UpdateScheduleAsync(HttpContext context, ScheduleTarget target)
     {
         var canvas = target == ScheduleTarget.Canvas;

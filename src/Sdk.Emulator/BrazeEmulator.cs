@@ -246,6 +246,8 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         app.MapPost("/canvas/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Canvas));
         app.MapPost("/campaigns/trigger/schedule/delete", (HttpContext c) => DeleteScheduleAsync(c, ScheduleTarget.Campaign));
         app.MapGet("/messages/scheduled_broadcasts", ScheduledBroadcastsAsync);
+        app.MapPost("/canvas/trigger/send", (HttpContext c) => TriggerSendAsync(c, ScheduleTarget.Canvas));
+        app.MapPost("/campaigns/trigger/send", (HttpContext c) => TriggerSendAsync(c, ScheduleTarget.Campaign));
         foreach (var path in BrazePayloadValidator.UserOperationPaths)
         {
             app.MapPost(path, (HttpContext c) => UserOperationAsync(c, path));

@@ -50,6 +50,17 @@ public sealed partial class ProfileStore
                 phone = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
             }
 
+            if (kind == StandardFieldKind.SubscriptionGroups && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                // Each entry changes one group's state; the profile's other groups stay.
+                foreach (var group in property.Value.EnumerateArray())
+                {
+                    SetSubscription(attributes, group.GetProperty("subscription_group_id").GetString()!, group.GetProperty("subscription_state").GetString()!);
+                }
+
+                continue;
+            }
+
             if (kind == StandardFieldKind.PushTokens && property.Value.ValueKind == JsonValueKind.Array)
             {
                 // Tokens are added to the profile's tokens (one entry per token), not replaced.

@@ -29,6 +29,7 @@ public sealed partial class ProfileStore
                 "/users/external_ids/remove" => RemoveDeprecated(body),
                 "/users/merge" => Merge(body),
                 "/users/delete" => Delete(body),
+                "/v2/subscription/status/set" => SetSubscriptions(body),
                 _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Not an identity endpoint."),
             };
             tx.Commit();
@@ -287,6 +288,64 @@ public sealed partial class ProfileStore
                 profiles.Add(id);
             }
         }
+    }
+
+    /// <summary>
+    /// Sets each group's state on the profiles of its users: an external id (current or deprecated), or every profile
+    /// with the email or phone. Users without a profile are skipped (the emulator does not create profiles here).
+    /// </summary>
+    private IdentityOutcome SetSubscriptions(JsonElement body)
+    {
+        var updated = 0;
+        foreach (var group in body.GetProperty("subscription_groups").EnumerateArray())
+        {
+            var id = group.GetProperty("subscription_group_id").GetString()!;
+            var state = group.GetProperty("subscription_state").GetString()!;
+            var profiles = new HashSet<long>();
+            foreach (var externalId in List(group, "external_ids"))
+            {
+                if (ProfileOfExternalId(externalId.GetString()) is { } p)
+                {
+                    profiles.Add(p);
+                }
+            }
+
+            foreach (var (field, column) in (ReadOnlySpan<(string, string)>)[("emails", "email"), ("phones", "phone")])
+            {
+                foreach (var contact in List(group, field))
+                {
+                    profiles.UnionWith(Ids($"SELECT id FROM profiles WHERE {column} = $v;", contact.GetString()));
+                }
+            }
+
+            foreach (var profile in profiles)
+            {
+                var attributes = Attributes(profile);
+                SetSubscription(attributes, id, state);
+                using var write = Command("UPDATE profiles SET attributes = $a, updated = $u WHERE id = $id;");
+                write.Parameters.AddWithValue("$a", attributes.ToJsonString());
+                write.Parameters.AddWithValue("$u", ++_clock);
+                write.Parameters.AddWithValue("$id", profile);
+                write.ExecuteNonQuery();
+                updated++;
+            }
+        }
+
+        return new IdentityOutcome(updated, [], []);
+    }
+
+    /// <summary>One group's state in a profile's <c>subscription_groups</c>: replaced when the group is there, added otherwise.</summary>
+    internal static void SetSubscription(JsonObject attributes, string groupId, string state)
+    {
+        var groups = attributes["subscription_groups"] as JsonArray ?? [];
+        attributes["subscription_groups"] = groups;
+        if (groups.OfType<JsonObject>().FirstOrDefault(g => g["subscription_group_id"]?.GetValue<string>() == groupId) is { } existing)
+        {
+            existing["subscription_state"] = state;
+            return;
+        }
+
+        groups.Add((JsonNode)new JsonObject { ["subscription_group_id"] = groupId, ["subscription_state"] = state });
     }
 
     /// <summary>The profile of a merge identifier: external id (current or deprecated), alias, or the most recently updated profile with an email or phone.</summary>

@@ -155,4 +155,46 @@ public sealed class IdentityTests : IAsyncLifetime
         using var response = await http.PostAsync("/users/delete", new StringContent("""{"external_ids":["x"]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_trigger_send_returns_its_dispatch_id_and_is_validated_like_a_schedule()
+    {
+        var dispatch = await _braze.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Canvas, "welcome") { Recipients = [UserId.External("u1")], Context = new BrazeProperties { { "coupon", "X1" } } });
+        Assert.False(string.IsNullOrEmpty(dispatch));
+        Assert.False(string.IsNullOrEmpty(await _braze.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Campaign, "promo") { Broadcast = true })));
+        var nobody = await Assert.ThrowsAsync<BrazeValidationException>(() => _braze.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Canvas, "welcome")));
+        Assert.Equal(("recipients", "recipients_required"), (nobody.Errors.Single().Path, nobody.Errors.Single().Code));
+        var many = await Assert.ThrowsAsync<BrazeValidationException>(() => _braze.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Canvas, "welcome")
+        {
+            Recipients = [.. Enumerable.Range(0, 51).Select(i => (Recipient)UserId.External($"u{i}"))],
+        }));
+        Assert.Equal("too_many_recipients", many.Errors.Single().Code);
+
+        using var http = EmulatorHttpTests.Client(_emulator);
+        using var response = await http.PostAsync("/campaigns/trigger/send", new StringContent("""{"campaign_id":"k","broadcast":true,"recipients":[{"external_user_id":"u"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Subscription_states_are_set_per_group_and_show_in_the_export()
+    {
+        await _braze.TrackAsync(new TrackRequest()
+            .Add(new AttributesUpdate(UserId.External("sub-1")).SetSubscriptionGroups(new SubscriptionGroupChange("weekly", subscribed: true)))
+            .Add(new AttributesUpdate(UserId.External("sub-2")).SetEmail("sub2@example.com")));
+
+        await _braze.SetSubscriptionStatusAsync(
+        [
+            new SubscriptionStatusUpdate(new SubscriptionGroupChange("promo", subscribed: true), [UserId.External("sub-1"), UserId.Email("sub2@example.com")]),
+            new SubscriptionStatusUpdate(new SubscriptionGroupChange("weekly", subscribed: false), [UserId.External("sub-1")]),
+        ]);
+
+        string States(JsonElement profile) => string.Join(",", profile.GetProperty("subscription_groups").EnumerateArray()
+            .Select(g => $"{g.GetProperty("subscription_group_id").GetString()}={g.GetProperty("subscription_state").GetString()}").Order(StringComparer.Ordinal));
+        Assert.Equal("promo=subscribed,weekly=unsubscribed", States((await Profile("sub-1"))!.Value));
+        Assert.Equal("promo=subscribed", States((await Profile("sub-2"))!.Value));
+
+        var mixed = await Assert.ThrowsAsync<BrazeValidationException>(() => _braze.SetSubscriptionStatusAsync(
+            [new SubscriptionStatusUpdate(new SubscriptionGroupChange("promo", subscribed: true), [UserId.Email("a@example.com"), UserId.Phone("+14155552671")])]));
+        Assert.Equal(("subscription_groups[0]", "not_allowed"), (mixed.Errors.Single().Path, mixed.Errors.Single().Code));
+    }
 }

@@ -25,6 +25,33 @@ public static partial class BrazePayloadValidator
             return Result(context, requestRejected: true);
         }
 
+        MessageBody(context, body, target);
+        Schedule(context, body);
+        return Result(context, requestRejected: context.HasErrors);
+    }
+
+    /// <summary>
+    /// Validates a trigger send body (<c>/canvas/trigger/send</c>, <c>/campaigns/trigger/send</c>): the fields of a
+    /// schedule create without the schedule.
+    /// </summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="target">Canvas or campaign.</param>
+    /// <param name="options">Limits; the defaults when null.</param>
+    public static PayloadValidationResult ValidateTriggerSend(JsonElement body, ScheduleTarget target, BrazeValidationOptions? options = null)
+    {
+        var context = new ValidationContext(options);
+        if (!IsReadable(context, body) || !RequireObject(context, body))
+        {
+            return Result(context, requestRejected: true);
+        }
+
+        MessageBody(context, body, target);
+        return Result(context, requestRejected: context.HasErrors);
+    }
+
+    /// <summary>Who a message goes to and with which properties (the typed face's <c>MessageFields</c>).</summary>
+    private static void MessageBody(ValidationContext context, JsonElement body, ScheduleTarget target)
+    {
         RequiredId(context, body, target.IdField());
         var broadcast = body.TryGetProperty("broadcast", out var b) && b.ValueKind == JsonValueKind.True;
         var hasRecipients = false;
@@ -54,9 +81,6 @@ public static partial class BrazePayloadValidator
         {
             ScheduleProperties(context, body, field);
         }
-
-        Schedule(context, body);
-        return Result(context, requestRejected: context.HasErrors);
     }
 
     /// <summary>Validates a schedule update body: id, <c>schedule_id</c> and a whole <c>schedule</c>.</summary>

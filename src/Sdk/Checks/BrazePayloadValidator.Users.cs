@@ -10,6 +10,7 @@ public static partial class BrazePayloadValidator
     internal static readonly IReadOnlyList<string> UserOperationPaths =
     [
         "/users/alias/new", "/users/alias/update", "/users/identify", "/users/external_ids/rename", "/users/external_ids/remove", "/users/merge", "/users/delete",
+        "/v2/subscription/status/set",
     ];
 
     /// <summary>
@@ -86,11 +87,68 @@ public static partial class BrazePayloadValidator
                 StringList(context, body, "braze_ids", count: false);
                 ObjectList(context, body, "email_addresses", item => EmailField(context, item), count: false);
                 break;
+            case "/v2/subscription/status/set":
+                SubscriptionStatusGroups(context, body);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(path), path, "Not an identity endpoint.");
         }
 
         return Result(context, requestRejected: context.HasErrors);
+    }
+
+    private static void SubscriptionStatusGroups(ValidationContext context, JsonElement body)
+    {
+        var users = 0;
+        if (body.TryGetProperty("subscription_groups", out var groups) && groups.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var group in groups.EnumerateArray().Where(g => g.ValueKind == JsonValueKind.Object))
+            {
+                users += UserOperation.SubscriptionFields.Sum(f => Length(group, f.Field));
+            }
+        }
+
+        IdentityRules.ItemCount(context, null, users);
+        ObjectList(context, body, "subscription_groups", group =>
+        {
+            TextField(context, group, "subscription_group_id", required: true);
+            using (context.Enter("subscription_state"))
+            {
+                var state = StringField(group, "subscription_state");
+                if (state is null)
+                {
+                    context.Report(ValidationCodes.Required, "subscription_state is required: subscribed or unsubscribed.");
+                }
+                else
+                {
+                    BrazeRules.SubscriptionGroupState(context, state);
+                }
+            }
+
+            var lists = UserOperation.SubscriptionFields.Count(f => group.TryGetProperty(f.Field, out _));
+            IdentityRules.SubscriptionUsers(context, lists, group.TryGetProperty("emails", out _) && group.TryGetProperty("phones", out _));
+            foreach (var (kind, field) in UserOperation.SubscriptionFields)
+            {
+                if (!group.TryGetProperty(field, out var list))
+                {
+                    continue;
+                }
+
+                using var scope = context.Enter(field);
+                if (list.ValueKind != JsonValueKind.Array)
+                {
+                    context.Report(ValidationCodes.InvalidType, $"{field} must be an array of strings.");
+                    continue;
+                }
+
+                var i = 0;
+                foreach (var item in list.EnumerateArray())
+                {
+                    using var itemScope = context.Enter(i++);
+                    UserOperation.SubscriptionUser(context, kind, item.ValueKind == JsonValueKind.String ? item.GetString() : null);
+                }
+            }
+        }, count: false);
     }
 
     private static int Length(JsonElement body, string field)

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Braze.Generated;
 using Braze.Payloads;
-using Braze.Rules;
-using Braze.Wire;
 
 namespace Braze;
 
@@ -59,27 +57,14 @@ public sealed class ScheduleRequest
 
     internal string IdField => Target.IdField();
 
+    /// <summary>Who gets the message and with which properties: the part a schedule shares with a trigger send.</summary>
+    internal MessageFields Fields => new(Target, Id, Recipients, Broadcast, Audience, Context, TriggerProperties, SendId);
+
     /// <summary>Checks every rule of the scheduling endpoints.</summary>
     public PayloadValidationResult Validate(BrazeValidationOptions? options = null)
     {
         var context = new ValidationContext(options);
-        context.Push(IdField);
-        BrazeRules.IdentifierValue(context, Id, IdField);
-        context.Pop();
-        BrazeRules.Broadcast(context, Broadcast, Recipients.Count > 0);
-        ScheduleRules.HasTargets(context, Recipients.Count > 0, Audience is { ValueKind: not JsonValueKind.Null }, Broadcast);
-        context.Push("recipients");
-        BrazeRules.RecipientCount(context, Recipients.Count);
-        for (var i = 0; i < Recipients.Count; i++)
-        {
-            context.Push(i);
-            Recipients[i].Validate(context);
-            context.Pop();
-        }
-
-        context.Pop();
-        PayloadChecks.Properties(context, "context", Context, PropertiesUsage.CanvasContext);
-        PayloadChecks.Properties(context, "trigger_properties", TriggerProperties, PropertiesUsage.TriggerProperties);
+        Fields.Validate(context);
         context.Push("schedule");
         Schedule.Validate(context);
         context.Pop();
@@ -90,39 +75,8 @@ public sealed class ScheduleRequest
     internal void WriteTo(Utf8JsonWriter writer, BrazeWriteContext context, bool legacyContextName = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var contextName = legacyContextName ? "canvas_entry_properties" : "context";
         writer.WriteStartObject();
-        writer.WriteString(IdField, Id);
-        if (SendId is not null)
-        {
-            writer.WriteString("send_id", SendId);
-        }
-
-        if (Recipients.Count > 0)
-        {
-            writer.WriteStartArray("recipients");
-            foreach (var r in Recipients)
-            {
-                r.WriteTo(writer, context, contextName);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (Broadcast)
-        {
-            writer.WriteBoolean("broadcast", true);
-        }
-
-        if (Audience is { } audience)
-        {
-            writer.WritePropertyName("audience");
-            audience.WriteTo(writer);
-        }
-
-        ObjectWriter.Properties(writer, JsonEncodedText.Encode(contextName), Context, context);
-        ObjectWriter.Properties(writer, JsonNames.TriggerProperties, TriggerProperties, context);
-
+        Fields.WriteTo(writer, context, legacyContextName);
         writer.WritePropertyName("schedule");
         Schedule.WriteTo(writer);
         writer.WriteEndObject();

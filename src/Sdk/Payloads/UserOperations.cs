@@ -111,6 +111,26 @@ public sealed class UserMerge
 }
 
 /// <summary>
+/// A subscription group change for some users (<c>POST /v2/subscription/status/set</c>): by external ids, email
+/// addresses or phone numbers (not emails and phones in one group).
+/// </summary>
+public sealed class SubscriptionStatusUpdate
+{
+    /// <summary>Sets <paramref name="change"/> for <paramref name="users"/> (external ids, emails or phone numbers).</summary>
+    public SubscriptionStatusUpdate(SubscriptionGroupChange change, IEnumerable<UserId> users)
+    {
+        Change = change ?? throw new ArgumentNullException(nameof(change));
+        Users = [.. users ?? throw new ArgumentNullException(nameof(users))];
+    }
+
+    /// <summary>The group and its new state.</summary>
+    public SubscriptionGroupChange Change { get; }
+
+    /// <summary>The users, by external id, email address or phone number.</summary>
+    public IReadOnlyList<UserId> Users { get; }
+}
+
+/// <summary>
 /// One identity request of the <c>/users/...</c> family as the SDK sends it: its rules (the typed face, reported at
 /// the paths of the body) and its writer. Built by the client from the public request types.
 /// </summary>
@@ -344,6 +364,65 @@ internal sealed class UserOperation
                     });
                 }
             });
+    }
+
+    /// <summary>
+    /// <c>{"subscription_groups": [{"subscription_group_id", "subscription_state", "external_ids"?, "emails"?, "phones"?}]}</c>;
+    /// at most 50 users in the whole request.
+    /// </summary>
+    public static UserOperation SubscriptionStatus(IReadOnlyList<SubscriptionStatusUpdate> updates) => new(
+        updates.Sum(u => u?.Users.Count ?? 0),
+        context =>
+        {
+            IdentityRules.ItemCount(context, null, updates.Sum(u => u?.Users.Count ?? 0));
+            Each(context, "subscription_groups", updates, (c, u) =>
+            {
+                RequiredField(c, "subscription_group_id", u.Change.SubscriptionGroupId);
+                var byKind = u.Users.Where(x => x is not null).GroupBy(x => x.Kind).ToDictionary(g => g.Key, g => g.Select(x => x.Value).ToList());
+                if (byKind.Keys.Any(k => k is not (UserIdKind.External or UserIdKind.Email or UserIdKind.Phone)))
+                {
+                    IdentityRules.WrongIdentifier(c, "external ids, email addresses or phone numbers");
+                }
+
+                IdentityRules.SubscriptionUsers(c, byKind.Count(k => k.Key is UserIdKind.External or UserIdKind.Email or UserIdKind.Phone), byKind.ContainsKey(UserIdKind.Email) && byKind.ContainsKey(UserIdKind.Phone));
+                foreach (var (kind, field) in SubscriptionFields)
+                {
+                    if (byKind.TryGetValue(kind, out var values))
+                    {
+                        using var scope = c.Enter(field);
+                        for (var i = 0; i < values.Count; i++)
+                        {
+                            using var item = c.Enter(i);
+                            SubscriptionUser(c, kind, values[i]);
+                        }
+                    }
+                }
+            });
+        },
+        writer => Array(writer, "subscription_groups", updates, (w, u) =>
+        {
+            w.WriteString("subscription_group_id", u.Change.SubscriptionGroupId);
+            w.WriteString("subscription_state", u.Change.Subscribed ? "subscribed" : "unsubscribed");
+            foreach (var (kind, field) in SubscriptionFields)
+            {
+                var values = u.Users.Where(x => x?.Kind == kind).Select(x => x.Value).ToList();
+                if (values.Count > 0)
+                {
+                    StringArray(w, field, values);
+                }
+            }
+        }));
+
+    /// <summary>The identifier lists of a subscription group update, by kind.</summary>
+    internal static readonly (UserIdKind Kind, string Field)[] SubscriptionFields = [(UserIdKind.External, "external_ids"), (UserIdKind.Email, "emails"), (UserIdKind.Phone, "phones")];
+
+    /// <summary>One user of a subscription group update: a non-empty id, a valid email address or an E.164 phone number.</summary>
+    internal static void SubscriptionUser(ValidationContext context, UserIdKind kind, string? value)
+    {
+        if (BrazeRules.IdentifierValue(context, value, kind == UserIdKind.External ? "external_id" : kind == UserIdKind.Email ? "email" : "phone") && kind != UserIdKind.External)
+        {
+            _ = kind == UserIdKind.Email ? BrazeRules.Email(context, value!) : BrazeRules.Phone(context, value!);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

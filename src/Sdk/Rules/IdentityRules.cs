@@ -52,6 +52,21 @@ internal static class IdentityRules
         return false;
     }
 
+    /// <summary>A subscription group update names its users in one or more lists, but not emails and phones together.</summary>
+    public static bool SubscriptionUsers(ValidationContext context, int lists, bool emailsAndPhones)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (lists > 0 && !emailsAndPhones)
+        {
+            return true;
+        }
+
+        context.Report(lists == 0 ? ValidationCodes.Required : ValidationCodes.NotAllowed, lists == 0
+            ? "A subscription group update needs external_ids, emails or phones."
+            : "A subscription group update cannot hold both emails and phones; send them in two updates.");
+        return false;
+    }
+
     /// <summary>An identifier of a kind the endpoint does not take, reported at the current path.</summary>
     public static void WrongIdentifier(ValidationContext context, string expected)
     {

@@ -158,6 +158,19 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     }
 
     /// <inheritdoc />
+    public async Task<string?> TriggerSendAsync(TriggerSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate(_options.Validation).ThrowIfInvalid();
+        using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options.Validation), s.options.UseLegacyCanvasEntryPropertiesName), (request, options: _options));
+        var endpoint = BrazeEndpoints.TriggerSend(request.Target);
+        using var response = await Call(endpoint, () => request.Target == ScheduleTarget.Canvas
+            ? _api.SendCanvasAsync(content, endpoint, cancellationToken)
+            : _api.SendCampaignAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors)).DispatchId;
+    }
+
+    /// <inheritdoc />
     public async Task UpdateScheduleAsync(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -247,6 +260,10 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     /// <inheritdoc />
     public async Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default)
         => (await SendUserOperationAsync(UserOperation.Delete(Items(users)), BrazeEndpoints.UsersDelete, _api.DeleteAsync, cancellationToken).ConfigureAwait(false)).Deleted ?? 0;
+
+    /// <inheritdoc />
+    public Task SetSubscriptionStatusAsync(IEnumerable<SubscriptionStatusUpdate> updates, CancellationToken cancellationToken = default)
+        => SendUserOperationAsync(UserOperation.SubscriptionStatus(Items(updates)), BrazeEndpoints.SubscriptionStatusSet, _api.SetSubscriptionStatusAsync, cancellationToken);
 
     /// <summary>Validates an identity request (nothing is sent when a rule is broken), sends it through the endpoint's pacer and retry policy, and returns Braze's answer.</summary>
     private async Task<UserOperationResponse> SendUserOperationAsync(

@@ -20,6 +20,13 @@ public interface IBrazeClient
     /// <summary>Schedules an API-triggered Canvas or campaign; returns the <c>schedule_id</c> to update or delete it.</summary>
     Task<ScheduleResult> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends an API-triggered Canvas or campaign now (<c>/canvas/trigger/send</c>, <c>/campaigns/trigger/send</c>) and
+    /// returns its <c>dispatch_id</c>. It messages users, so it is never repeated after a failure that may have reached
+    /// Braze: such a failure throws <see cref="BrazeApiException"/> saying the outcome is unknown.
+    /// </summary>
+    Task<string?> TriggerSendAsync(TriggerSendRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the whole schedule of a scheduled send (Braze keeps nothing of the old one).</summary>
     Task UpdateScheduleAsync(ScheduleTarget target, string id, ScheduleId scheduleId, Schedule schedule, CancellationToken cancellationToken = default);
 
@@ -69,6 +76,12 @@ public interface IBrazeClient
     /// email addresses). Returns how many Braze deleted. Through the tracker, queued items of those users are purged first.
     /// </summary>
     Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets subscription group states (<c>/v2/subscription/status/set</c>, at most 50 users in all): each update names
+    /// its users by external ids, emails or phone numbers (not emails and phones together).
+    /// </summary>
+    Task SetSubscriptionStatusAsync(IEnumerable<SubscriptionStatusUpdate> updates, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Convenience overloads over <see cref="IBrazeClient"/>.</summary>

@@ -79,6 +79,12 @@ internal static class BrazeEndpoints
     /// <summary><c>POST /users/export/ids</c>: a read.</summary>
     public static readonly BrazeEndpoint UsersExportIds = new(HttpMethod.Post, "/users/export/ids", RateLimitGroup.Other, RepeatableAfterAmbiguousFailure: true);
 
+    /// <summary><c>POST /canvas/trigger/send</c>: messages users at once, so never repeated after an ambiguous failure.</summary>
+    public static readonly BrazeEndpoint CanvasTriggerSend = new(HttpMethod.Post, "/canvas/trigger/send", RateLimitGroup.Other, RepeatableAfterAmbiguousFailure: false);
+
+    /// <summary><c>POST /campaigns/trigger/send</c>: never repeated after an ambiguous failure.</summary>
+    public static readonly BrazeEndpoint CampaignTriggerSend = new(HttpMethod.Post, "/campaigns/trigger/send", RateLimitGroup.Other, RepeatableAfterAmbiguousFailure: false);
+
     /// <summary><c>POST /users/alias/new</c>: 20,000 per minute; adding an alias twice has one effect.</summary>
     public static readonly BrazeEndpoint UsersAliasNew = Identity("/users/alias/new", 20_000);
 
@@ -100,12 +106,15 @@ internal static class BrazeEndpoints
     /// <summary><c>POST /users/delete</c>: 20,000 per minute; deleting twice has one effect.</summary>
     public static readonly BrazeEndpoint UsersDelete = Identity("/users/delete", 20_000);
 
+    /// <summary><c>POST /v2/subscription/status/set</c>: 5,000 per minute (shared with v1); setting a state twice has one effect.</summary>
+    public static readonly BrazeEndpoint SubscriptionStatusSet = Identity("/v2/subscription/status/set", 5_000);
+
     /// <summary>Every endpoint of the table.</summary>
     public static IReadOnlyList<BrazeEndpoint> All { get; } =
     [
         UsersTrack, CanvasScheduleCreate, CanvasScheduleUpdate, CanvasScheduleDelete,
         CampaignScheduleCreate, CampaignScheduleUpdate, CampaignScheduleDelete, ScheduledBroadcasts, UsersExportIds,
-        UsersAliasNew, UsersAliasUpdate, UsersIdentify, UsersExternalIdsRename, UsersExternalIdsRemove, UsersMerge, UsersDelete,
+        CanvasTriggerSend, CampaignTriggerSend, UsersAliasNew, UsersAliasUpdate, UsersIdentify, UsersExternalIdsRename, UsersExternalIdsRemove, UsersMerge, UsersDelete, SubscriptionStatusSet,
     ];
 
     /// <summary>An identity endpoint: its own per-minute limit, and safe to repeat (each has one effect however often it lands).</summary>
@@ -117,6 +126,14 @@ internal static class BrazeEndpoints
     {
         ScheduleTarget.Canvas => CanvasScheduleCreate,
         ScheduleTarget.Campaign => CampaignScheduleCreate,
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown schedule target."),
+    };
+
+    /// <summary>The trigger send endpoint of <paramref name="target"/>.</summary>
+    public static BrazeEndpoint TriggerSend(ScheduleTarget target) => target switch
+    {
+        ScheduleTarget.Canvas => CanvasTriggerSend,
+        ScheduleTarget.Campaign => CampaignTriggerSend,
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown schedule target."),
     };
 

@@ -43,6 +43,14 @@ internal interface IBrazeApi
     [Get("/messages/scheduled_broadcasts")]
     Task<IApiResponse<ScheduledBroadcastsResponse>> ListScheduledBroadcastsAsync([AliasAs("end_time")] string endTime, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
 
+    /// <summary><c>POST /canvas/trigger/send</c>.</summary>
+    [Post("/canvas/trigger/send")]
+    Task<IApiResponse<ScheduleCreateResponse>> SendCanvasAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /campaigns/trigger/send</c>.</summary>
+    [Post("/campaigns/trigger/send")]
+    Task<IApiResponse<ScheduleCreateResponse>> SendCampaignAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
+
     /// <summary><c>POST /users/alias/new</c>.</summary>
     [Post("/users/alias/new")]
     Task<IApiResponse<UserOperationResponse>> NewAliasesAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
@@ -70,6 +78,10 @@ internal interface IBrazeApi
     /// <summary><c>POST /users/delete</c>.</summary>
     [Post("/users/delete")]
     Task<IApiResponse<UserOperationResponse>> DeleteAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
+
+    /// <summary><c>POST /v2/subscription/status/set</c>.</summary>
+    [Post("/v2/subscription/status/set")]
+    Task<IApiResponse<UserOperationResponse>> SetSubscriptionStatusAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
 
     /// <summary><c>POST /users/export/ids</c>.</summary>
     [Post("/users/export/ids")]

@@ -39,6 +39,8 @@ public class IdentityValidationTests
             { "/users/merge", "bad phone", [("merge_updates[0].identifier_to_merge.phone", ValidationCodes.StandardAttributeInvalid)] },
             { "/users/delete", "51", [("$", ValidationCodes.TooManyObjects)] },
             { "/users/delete", "empty braze id", [("braze_ids[0]", ValidationCodes.IdentifierInvalid)] },
+            { "/v2/subscription/status/set", "bad email", [("subscription_groups[0].emails[0]", ValidationCodes.StandardAttributeInvalid)] },
+            { "/v2/subscription/status/set", "51", [("$", ValidationCodes.TooManyObjects)] },
         };
     }
 
@@ -54,6 +56,8 @@ public class IdentityValidationTests
         ("/users/external_ids/remove", _) => UserOperation.RemoveExternalIds([]),
         ("/users/merge", "empty alias name") => UserOperation.Merge([new UserMerge(UserId.External("a"), UserId.Alias("", "l"))]),
         ("/users/merge", _) => UserOperation.Merge([new UserMerge(UserId.Phone("12"), UserId.External("b"))]),
+        ("/v2/subscription/status/set", "bad email") => UserOperation.SubscriptionStatus([new SubscriptionStatusUpdate(new SubscriptionGroupChange("g", true), [UserId.External("u"), UserId.Email("nope")])]),
+        ("/v2/subscription/status/set", _) => UserOperation.SubscriptionStatus([new SubscriptionStatusUpdate(new SubscriptionGroupChange("g", false), Enumerable.Range(0, 51).Select(i => UserId.External($"u{i}")))]),
         ("/users/delete", "51") => UserOperation.Delete([.. Enumerable.Range(0, 51).Select(i => UserId.External($"u{i}"))]),
         _ => UserOperation.Delete([UserId.BrazeId("")]),
     };

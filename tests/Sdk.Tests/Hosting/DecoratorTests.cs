@@ -76,6 +76,8 @@ public sealed class DecoratorTests
 
         public Task<UsersExport> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default) => inner.ExportUsersAsync(request, cancellationToken);
 
+        public Task<string?> TriggerSendAsync(TriggerSendRequest request, CancellationToken cancellationToken = default) => inner.TriggerSendAsync(request, cancellationToken);
+
         public Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default) => inner.CreateAliasesAsync(aliases, cancellationToken);
 
         public Task UpdateAliasesAsync(IEnumerable<UserAliasUpdate> updates, CancellationToken cancellationToken = default) => inner.UpdateAliasesAsync(updates, cancellationToken);
@@ -88,6 +90,8 @@ public sealed class DecoratorTests
         public Task<ExternalIdsResult> RemoveExternalIdsAsync(IEnumerable<string> deprecatedExternalIds, CancellationToken cancellationToken = default) => inner.RemoveExternalIdsAsync(deprecatedExternalIds, cancellationToken);
 
         public Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default) => inner.MergeUsersAsync(merges, cancellationToken);
+
+        public Task SetSubscriptionStatusAsync(IEnumerable<SubscriptionStatusUpdate> updates, CancellationToken cancellationToken = default) => inner.SetSubscriptionStatusAsync(updates, cancellationToken);
 
         public Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default) => inner.DeleteUsersAsync(users, cancellationToken);
     }

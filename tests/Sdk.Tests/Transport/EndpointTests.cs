@@ -11,9 +11,9 @@ public sealed class EndpointTests
     public static TheoryData<HttpStatusCode> AmbiguousStatuses => new() { HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout, HttpStatusCode.RequestTimeout };
 
     [Fact]
-    public void Schedule_creates_are_the_endpoints_not_repeatable_after_an_ambiguous_failure()
+    public void Schedule_creates_and_trigger_sends_are_the_endpoints_not_repeatable_after_an_ambiguous_failure()
         => Assert.Equal(
-            [BrazeEndpoints.CanvasScheduleCreate, BrazeEndpoints.CampaignScheduleCreate],
+            [BrazeEndpoints.CanvasScheduleCreate, BrazeEndpoints.CampaignScheduleCreate, BrazeEndpoints.CanvasTriggerSend, BrazeEndpoints.CampaignTriggerSend],
             BrazeEndpoints.All.Where(e => !e.RepeatableAfterAmbiguousFailure));
 
     [Theory]
@@ -62,6 +62,10 @@ public sealed class EndpointTests
 
         await f.Client.UpdateCanvasScheduleAsync("canvas-1", new ScheduleId("s1"), Schedule.At(SoonDates.At(11, 9)));
         Assert.Equal(2, f.Fake.Requests.Count(r => r.Endpoint == BrazeEndpoints.CanvasScheduleUpdate));
+
+        var send = await Assert.ThrowsAsync<BrazeApiException>(() => f.Client.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Campaign, "k") { Broadcast = true }));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, send.StatusCode);
+        Assert.Single(f.Fake.Requests, r => r.Endpoint == BrazeEndpoints.CampaignTriggerSend);
     }
 
     [Fact]
@@ -71,6 +75,7 @@ public sealed class EndpointTests
         f.Fake.Responder = (r, _) => FakeBraze.Json(HttpStatusCode.Created, r.Endpoint?.Path switch
         {
             "/canvas/trigger/schedule/create" or "/campaigns/trigger/schedule/create" => """{"message":"success","schedule_id":"s1"}""",
+            "/canvas/trigger/send" or "/campaigns/trigger/send" => """{"message":"success","dispatch_id":"d1"}""",
             "/messages/scheduled_broadcasts" => """{"message":"success","scheduled_broadcasts":[]}""",
             "/users/export/ids" => """{"message":"success","users":[]}""",
             _ => """{"message":"success"}""",
@@ -86,6 +91,8 @@ public sealed class EndpointTests
         await f.Client.DeleteCampaignScheduleAsync("k", new ScheduleId("s1"));
         await f.Client.ListScheduledBroadcastsAsync(SoonDates.At(73, 0));
         await f.Client.ExportUsersAsync(["u1"]);
+        Assert.Equal("d1", await f.Client.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Canvas, "c") { Recipients = [user] }));
+        await f.Client.TriggerSendAsync(new TriggerSendRequest(ScheduleTarget.Campaign, "k") { Broadcast = true });
         await f.Client.CreateAliasesAsync([new NewUserAlias("n", "crm")]);
         await f.Client.UpdateAliasesAsync([new UserAliasUpdate("crm", "n", "m")]);
         await f.Client.IdentifyUsersAsync([new UserIdentification("u1", UserId.Alias("m", "crm"))]);
@@ -93,6 +100,7 @@ public sealed class EndpointTests
         await f.Client.RemoveExternalIdsAsync(["u1"]);
         await f.Client.MergeUsersAsync([new UserMerge(UserId.External("u3"), UserId.External("u2"))]);
         await f.Client.DeleteUsersAsync([UserId.External("u2")]);
+        await f.Client.SetSubscriptionStatusAsync([new SubscriptionStatusUpdate(new SubscriptionGroupChange("g", subscribed: true), [UserId.External("u2")])]);
 
         Assert.Equal(BrazeEndpoints.All.Count, f.Fake.Requests.Count);
         foreach (var r in f.Fake.Requests)
