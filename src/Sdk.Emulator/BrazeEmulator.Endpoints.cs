@@ -66,6 +66,59 @@ public sealed partial class BrazeEmulator
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>/users/track/sync</c>: one object, validated (any problem is a 400, there are no minor errors), applied, and
+    /// answered 201 with the user's profile after the update, in the export's form.
+    /// </summary>
+    private async Task TrackSyncAsync(HttpContext context)
+    {
+        if (await ParseAsync(context) is not { } document)
+        {
+            return;
+        }
+
+        using (document)
+        {
+            var body = document.RootElement;
+            var validation = BrazePayloadValidator.ValidateTrackSync(body, _options.Validation);
+            if (!validation.IsValid)
+            {
+                await Reject(context, validation).ConfigureAwait(false);
+                return;
+            }
+
+            await Store.ApplyTrackAsync(body, validation, context.RequestAborted).ConfigureAwait(false);
+            var obj = TrackArrays.All.Select(a => body.TryGetProperty(a.Name(), out var list) ? list : default)
+                .First(list => list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 1)[0];
+            var exported = JsonDocument.Parse(await Store.ExportAsync(QueryOf(obj), context.RequestAborted).ConfigureAwait(false));
+            using (exported)
+            {
+                await Json(context, 201, w =>
+                {
+                    w.WritePropertyName("users");
+                    exported.RootElement.GetProperty("users").WriteTo(w);
+                    w.WriteString("message", "success");
+                }).ConfigureAwait(false);
+            }
+        }
+
+        static ExportQuery QueryOf(JsonElement obj)
+        {
+            string? Text(string field) => obj.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (Text("external_id") is { } externalId)
+            {
+                return new ExportQuery { ExternalIds = [externalId] };
+            }
+
+            if (obj.TryGetProperty("user_alias", out var alias))
+            {
+                return new ExportQuery { UserAliases = [(alias.GetProperty("alias_name").GetString()!, alias.GetProperty("alias_label").GetString()!)] };
+            }
+
+            return new ExportQuery { BrazeId = Text("braze_id"), EmailAddress = Text("braze_id") is null ? Text("email") : null, Phone = Text("braze_id") is null && Text("email") is null ? Text("phone") : null };
+        }
+    }
+
     private async Task ExportAsync(HttpContext context)
     {
         if (await ParseAsync(context) is not { } document)

@@ -238,6 +238,7 @@ public sealed partial class BrazeEmulator : IAsyncDisposable
         });
 
         app.MapPost("/users/track", TrackAsync);
+        app.MapPost("/users/track/sync", TrackSyncAsync);
         app.MapPost("/users/export/ids", ExportAsync);
         app.MapPost("/canvas/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, ScheduleTarget.Canvas));
         app.MapPost("/campaigns/trigger/schedule/create", (HttpContext c) => CreateScheduleAsync(c, ScheduleTarget.Campaign));

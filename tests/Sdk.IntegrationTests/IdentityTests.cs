@@ -197,4 +197,21 @@ public sealed class IdentityTests : IAsyncLifetime
             [new SubscriptionStatusUpdate(new SubscriptionGroupChange("promo", subscribed: true), [UserId.Email("a@example.com"), UserId.Phone("+14155552671")])]));
         Assert.Equal(("subscription_groups[0]", "not_allowed"), (mixed.Errors.Single().Path, mixed.Errors.Single().Code));
     }
+
+    [Fact]
+    public async Task Track_sync_answers_with_the_profile_after_the_update_and_takes_one_object()
+    {
+        await _braze.TrackAsync(new AttributesUpdate(UserId.External("sync-1")).Set("level", 1));
+        var profile = await _braze.TrackSyncAsync(new TrackRequest().Add(new AttributesUpdate(UserId.External("sync-1")).Increment("level", 2)));
+        Assert.Equal(3, Custom(profile, "level"));
+        Assert.Equal("sync-1", profile.GetProperty("external_id").GetString());
+
+        var two = await Assert.ThrowsAsync<BrazeValidationException>(() => _braze.TrackSyncAsync(new TrackRequest()
+            .Add(new TrackEvent(UserId.External("sync-1"), "a", s_time)).Add(new TrackEvent(UserId.External("sync-1"), "b", s_time))));
+        Assert.Equal("too_many_objects", two.Errors.Single().Code);
+
+        using var http = EmulatorHttpTests.Client(_emulator);
+        using var response = await http.PostAsync("/users/track/sync", new StringContent("""{"events":[{"external_id":"sync-1","name":"","time":"2024-01-01T00:00:00Z"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // synchronous: an invalid object is no minor error
+    }
 }

@@ -45,6 +45,28 @@ public static partial class BrazePayloadValidator
         }
     }
 
+    /// <summary>
+    /// Validates a <c>/users/track/sync</c> body: a <c>/users/track</c> body with exactly one object. Any problem refuses
+    /// the request (the answer is synchronous, so there are no minor errors).
+    /// </summary>
+    internal static PayloadValidationResult ValidateTrackSync(JsonElement body, BrazeValidationOptions? options = null)
+    {
+        var track = ValidateTrackRequest(body, options);
+        var context = new ValidationContext(options);
+        if (!track.IsRequestRejected && body.ValueKind == JsonValueKind.Object)
+        {
+            var count = 0;
+            foreach (var array in TrackArrays.All)
+            {
+                count += body.TryGetProperty(array.Name(), out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+            }
+
+            BrazeRules.SyncObjectCount(context, count);
+        }
+
+        return new PayloadValidationResult([.. track.Errors, .. context.Errors], requestRejected: !track.IsValid || context.HasErrors);
+    }
+
     /// <summary>Validates a parsed <c>/users/track</c> body (its size is measured as compact JSON).</summary>
     public static PayloadValidationResult ValidateTrackRequest(JsonElement body, BrazeValidationOptions? options = null)
     {

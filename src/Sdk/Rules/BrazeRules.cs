@@ -352,6 +352,19 @@ internal static partial class BrazeRules
         return ok;
     }
 
+    /// <summary><c>/users/track/sync</c> takes exactly one attributes, event or purchase object.</summary>
+    public static bool SyncObjectCount(ValidationContext context, int count)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (count == 1)
+        {
+            return true;
+        }
+
+        context.Report(count == 0 ? ValidationCodes.Required : ValidationCodes.TooManyObjects, $"/users/track/sync takes exactly one attributes, event or purchase object; this request has {count}.");
+        return false;
+    }
+
     /// <summary>Request bodies are at most 4 MB.</summary>
     public static bool RequestBodySize(ValidationContext context, long utf8Bytes)
     {

@@ -136,6 +136,25 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     }
 
     /// <inheritdoc />
+    public async Task<JsonElement> TrackSyncAsync(TrackRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = request.Validate(_options.Validation);
+        var count = new ValidationContext(_options.Validation);
+        BrazeRules.SyncObjectCount(count, request.Count);
+        if (!validation.IsValid || count.HasErrors)
+        {
+            throw new BrazeValidationException([.. validation.Errors.Where(e => e.Severity == ValidationSeverity.Error), .. count.Errors]);
+        }
+
+        using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options)), (request, options: _options.Validation));
+        var endpoint = BrazeEndpoints.UsersTrackSync;
+        using var response = await Call(endpoint, () => _api.TrackSyncAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var body = EnsureSuccess(endpoint, response, static r => (r.Message, null));
+        return body.Users.Count > 0 ? body.Users[0].Clone() : default;
+    }
+
+    /// <inheritdoc />
     public async Task<ScheduleResult> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

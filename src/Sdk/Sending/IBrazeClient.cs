@@ -1,3 +1,4 @@
+using System.Text.Json;
 
 
 namespace Braze;
@@ -16,6 +17,13 @@ public interface IBrazeClient
     /// <see cref="TrackResult.Errors"/> or call <see cref="TrackResult.EnsureSuccess"/>.
     /// </summary>
     Task<TrackResult> TrackAsync(TrackRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends one attributes, event or purchase object synchronously (<c>/users/track/sync</c>, 500 requests a minute)
+    /// and returns the profile as Braze answers it after the update: for a read-your-write or for a user's updates in
+    /// sequence. Any problem throws (<see cref="BrazeValidationException"/> before sending, <see cref="BrazeApiException"/> from Braze).
+    /// </summary>
+    Task<JsonElement> TrackSyncAsync(TrackRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Schedules an API-triggered Canvas or campaign; returns the <c>schedule_id</c> to update or delete it.</summary>
     Task<ScheduleResult> ScheduleAsync(ScheduleRequest request, CancellationToken cancellationToken = default);

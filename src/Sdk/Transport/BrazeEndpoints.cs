@@ -55,6 +55,9 @@ internal static class BrazeEndpoints
     /// <summary><c>POST /users/track</c>: delivery is at-least-once (spec decisions), so a retry after an ambiguous failure is allowed.</summary>
     public static readonly BrazeEndpoint UsersTrack = new(HttpMethod.Post, "/users/track", RateLimitGroup.UsersTrack, RepeatableAfterAmbiguousFailure: true);
 
+    /// <summary><c>POST /users/track/sync</c>: one object, answered with the profile after it; 500 per minute; at-least-once like <c>/users/track</c>.</summary>
+    public static readonly BrazeEndpoint UsersTrackSync = new(HttpMethod.Post, "/users/track/sync", RateLimitGroup.PerMinute("/users/track/sync", 500), RepeatableAfterAmbiguousFailure: true);
+
     /// <summary><c>POST /canvas/trigger/schedule/create</c>: no idempotency key, so never repeated after an ambiguous failure.</summary>
     public static readonly BrazeEndpoint CanvasScheduleCreate = new(HttpMethod.Post, "/canvas/trigger/schedule/create", RateLimitGroup.Other, RepeatableAfterAmbiguousFailure: false);
 
@@ -112,7 +115,7 @@ internal static class BrazeEndpoints
     /// <summary>Every endpoint of the table.</summary>
     public static IReadOnlyList<BrazeEndpoint> All { get; } =
     [
-        UsersTrack, CanvasScheduleCreate, CanvasScheduleUpdate, CanvasScheduleDelete,
+        UsersTrack, UsersTrackSync, CanvasScheduleCreate, CanvasScheduleUpdate, CanvasScheduleDelete,
         CampaignScheduleCreate, CampaignScheduleUpdate, CampaignScheduleDelete, ScheduledBroadcasts, UsersExportIds,
         CanvasTriggerSend, CampaignTriggerSend, UsersAliasNew, UsersAliasUpdate, UsersIdentify, UsersExternalIdsRename, UsersExternalIdsRemove, UsersMerge, UsersDelete, SubscriptionStatusSet,
     ];

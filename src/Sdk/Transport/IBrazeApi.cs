@@ -15,6 +15,10 @@ internal interface IBrazeApi
     [Post("/users/track")]
     Task<IApiResponse<TrackResponse>> TrackAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, [Property(BrazeEndpoints.ObjectsOptionName)] int objects, CancellationToken cancellationToken = default);
 
+    /// <summary><c>POST /users/track/sync</c>.</summary>
+    [Post("/users/track/sync")]
+    Task<IApiResponse<UsersExportResponse>> TrackSyncAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);
+
     /// <summary><c>POST /canvas/trigger/schedule/create</c>.</summary>
     [Post("/canvas/trigger/schedule/create")]
     Task<IApiResponse<ScheduleCreateResponse>> CreateCanvasScheduleAsync([Body] HttpContent body, [Property(BrazeEndpoints.OptionName)] BrazeEndpoint endpoint, CancellationToken cancellationToken = default);

@@ -76,6 +76,8 @@ public sealed class DecoratorTests
 
         public Task<UsersExport> ExportUsersAsync(UsersExportRequest request, CancellationToken cancellationToken = default) => inner.ExportUsersAsync(request, cancellationToken);
 
+        public Task<System.Text.Json.JsonElement> TrackSyncAsync(TrackRequest request, CancellationToken cancellationToken = default) => inner.TrackSyncAsync(request, cancellationToken);
+
         public Task<string?> TriggerSendAsync(TriggerSendRequest request, CancellationToken cancellationToken = default) => inner.TriggerSendAsync(request, cancellationToken);
 
         public Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default) => inner.CreateAliasesAsync(aliases, cancellationToken);

@@ -77,12 +77,13 @@ public sealed class EndpointTests
             "/canvas/trigger/schedule/create" or "/campaigns/trigger/schedule/create" => """{"message":"success","schedule_id":"s1"}""",
             "/canvas/trigger/send" or "/campaigns/trigger/send" => """{"message":"success","dispatch_id":"d1"}""",
             "/messages/scheduled_broadcasts" => """{"message":"success","scheduled_broadcasts":[]}""",
-            "/users/export/ids" => """{"message":"success","users":[]}""",
+            "/users/export/ids" or "/users/track/sync" => """{"message":"success","users":[]}""",
             _ => """{"message":"success"}""",
         });
         var user = UserId.External("u1");
         var at = Schedule.At(SoonDates.At(10, 9));
         await f.Client.TrackAsync(new TrackEvent(user, "played", DateTimeOffset.UtcNow));
+        await f.Client.TrackSyncAsync(new TrackRequest().Add(new TrackEvent(user, "played", DateTimeOffset.UtcNow)));
         await f.Client.ScheduleCanvasAsync("c", [user], at);
         await f.Client.UpdateCanvasScheduleAsync("c", new ScheduleId("s1"), at);
         await f.Client.DeleteCanvasScheduleAsync("c", new ScheduleId("s1"));
