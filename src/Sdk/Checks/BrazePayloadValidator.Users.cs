@@ -129,24 +129,7 @@ public static partial class BrazePayloadValidator
             IdentityRules.SubscriptionUsers(context, lists, group.TryGetProperty("emails", out _) && group.TryGetProperty("phones", out _));
             foreach (var (kind, field) in UserOperation.SubscriptionFields)
             {
-                if (!group.TryGetProperty(field, out var list))
-                {
-                    continue;
-                }
-
-                using var scope = context.Enter(field);
-                if (list.ValueKind != JsonValueKind.Array)
-                {
-                    context.Report(ValidationCodes.InvalidType, $"{field} must be an array of strings.");
-                    continue;
-                }
-
-                var i = 0;
-                foreach (var item in list.EnumerateArray())
-                {
-                    using var itemScope = context.Enter(i++);
-                    UserOperation.SubscriptionUser(context, kind, item.ValueKind == JsonValueKind.String ? item.GetString() : null);
-                }
+                List(context, group, field, "strings", count: false, item => UserOperation.SubscriptionUser(context, kind, item.ValueKind == JsonValueKind.String ? item.GetString() : null));
             }
         }, count: false);
     }
@@ -156,29 +139,8 @@ public static partial class BrazePayloadValidator
 
     /// <summary>An array of objects at <paramref name="field"/> (1..50 when <paramref name="count"/>), each checked by <paramref name="each"/> at <c>field[i]</c>.</summary>
     private static void ObjectList(ValidationContext context, JsonElement body, string field, Action<JsonElement> each, bool count = true)
-    {
-        var present = body.TryGetProperty(field, out var list);
-        if (count)
+        => List(context, body, field, "objects", count, item =>
         {
-            IdentityRules.ItemCount(context, field, present && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0);
-        }
-
-        if (!present)
-        {
-            return;
-        }
-
-        using var scope = context.Enter(field);
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            context.Report(ValidationCodes.InvalidType, $"{field} must be an array of objects.");
-            return;
-        }
-
-        var i = 0;
-        foreach (var item in list.EnumerateArray())
-        {
-            using var itemScope = context.Enter(i++);
             if (item.ValueKind == JsonValueKind.Object)
             {
                 each(item);
@@ -187,10 +149,13 @@ public static partial class BrazePayloadValidator
             {
                 context.Report(ValidationCodes.InvalidType, "Each element must be a JSON object.");
             }
-        }
-    }
+        });
 
+    /// <summary>An array of non-empty strings (identifiers) at <paramref name="field"/>.</summary>
     private static void StringList(ValidationContext context, JsonElement body, string field, bool count)
+        => List(context, body, field, "strings", count, item => BrazeRules.IdentifierValue(context, item.ValueKind == JsonValueKind.String ? item.GetString() : null, "external_id"));
+
+    private static void List(ValidationContext context, JsonElement body, string field, string of, bool count, Action<JsonElement> each)
     {
         var present = body.TryGetProperty(field, out var list);
         if (count)
@@ -206,7 +171,7 @@ public static partial class BrazePayloadValidator
         using var scope = context.Enter(field);
         if (list.ValueKind != JsonValueKind.Array)
         {
-            context.Report(ValidationCodes.InvalidType, $"{field} must be an array of strings.");
+            context.Report(ValidationCodes.InvalidType, $"{field} must be an array of {of}.");
             return;
         }
 
@@ -214,7 +179,7 @@ public static partial class BrazePayloadValidator
         foreach (var item in list.EnumerateArray())
         {
             using var itemScope = context.Enter(i++);
-            BrazeRules.IdentifierValue(context, item.ValueKind == JsonValueKind.String ? item.GetString() : null, "external_id");
+            each(item);
         }
     }
 
