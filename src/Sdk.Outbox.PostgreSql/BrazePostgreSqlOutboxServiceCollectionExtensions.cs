@@ -1,0 +1,32 @@
+using Braze;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL outbox of the Braze tracker.</summary>
+public static class BrazePostgreSqlOutboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Keeps the default workspace's tracker items in PostgreSQL (schema <c>braze</c>), shared by every instance of
+    /// the service that uses the same database and schema.
+    /// </summary>
+    public static IServiceCollection AddBrazePostgreSqlOutbox(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        return AddBrazePostgreSqlOutbox(services, string.Empty, o => o.ConnectionString = connectionString);
+    }
+
+    /// <summary>Keeps the tracker items of the workspace <paramref name="name"/> in PostgreSQL, configured by <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddBrazePostgreSqlOutbox(this IServiceCollection services, string name, Action<PostgreSqlOutboxOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddKeyedSingleton<IBrazeOutbox>(name, (_, _) =>
+        {
+            var options = new PostgreSqlOutboxOptions();
+            configure(options);
+            return new PostgreSqlOutbox(options);
+        });
+        return services;
+    }
+}

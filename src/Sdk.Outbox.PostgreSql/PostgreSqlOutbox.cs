@@ -1,0 +1,382 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Braze;
+
+/// <summary>
+/// The tracker's outbox on PostgreSQL, shared by every instance of a service (a fleet): each instance holds the items it
+/// appended or claimed under a lease (owner token and expiry), renewed while it runs; an instance that stops, crashes or
+/// stalls past its lease leaves its items to the others. Claims are short transactions with <c>FOR UPDATE SKIP
+/// LOCKED</c> (no row lock is held across HTTP), and completion is fenced: an instance whose lease was taken over
+/// completes, defers or dead-letters nothing it no longer owns. Safe behind PgBouncer in transaction mode: no session
+/// state, no LISTEN, and the schema migration takes a transaction-scoped advisory lock only.
+/// </summary>
+public sealed class PostgreSqlOutbox : IBrazeOutbox
+{
+    /// <summary>The schema version this code writes; older versions are migrated at open.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgreSqlOutboxOptions _options;
+    private readonly string _items;
+    private readonly string _deadLetters;
+    private readonly Lazy<Task> _ready;
+    private readonly Timer _renewal;
+    private long _takenOver;
+    private int _disposed;
+
+    /// <summary>Opens the outbox on <paramref name="options"/>' database; the schema is created or migrated on first use.</summary>
+    public PostgreSqlOutbox(PostgreSqlOutboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _items = $"{Quote(options.Schema)}.outbox_items";
+        _deadLetters = $"{Quote(options.Schema)}.outbox_dead_letters";
+        _ready = new Lazy<Task>(MigrateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+        var every = options.LeaseDuration / 3;
+        _renewal = new Timer(_ => _ = RenewLeasesAsync(), null, every, every);
+    }
+
+    /// <summary>This instance's owner token: the lease owner of the items it holds.</summary>
+    public Guid Owner { get; } = Guid.NewGuid();
+
+    /// <summary>Items this instance claimed after another instance's lease on them had expired (each may be sent twice).</summary>
+    public long LeasesTakenOver => Interlocked.Read(ref _takenOver);
+
+    /// <inheritdoc />
+    public async ValueTask<long[]> AppendAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var kinds = new short[entries.Count];
+        var payloads = new byte[entries.Count][];
+        var times = new DateTime[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            kinds[i] = (short)entries[i].Array;
+            payloads[i] = entries[i].Payload.ToArray();
+            times[i] = entries[i].EnqueuedAt.UtcDateTime;
+        }
+
+        // Ids come from the sequence in order, then the rows are inserted with them: the answer's order is the entries'.
+        await using var command = _dataSource.CreateCommand($"""
+            INSERT INTO {_items} (id, array_kind, payload, enqueued_at, lease_owner, lease_until)
+            SELECT nextval(pg_get_serial_sequence('{_items}', 'id')), k, p, t, @owner, now() + @lease
+            FROM unnest(@kinds, @payloads, @times) WITH ORDINALITY AS u(k, p, t, ord) ORDER BY ord
+            RETURNING id;
+            """);
+        command.Parameters.AddWithValue("owner", Owner);
+        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        command.Parameters.AddWithValue("kinds", kinds);
+        command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
+        command.Parameters.AddWithValue("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, times);
+        var ids = new List<long>(entries.Count);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        ids.Sort(); // nextval hands them out in the order of the rows; sorting makes that independent of RETURNING's order
+        return [.. ids];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OutboxItem>> ClaimAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand($"""
+            WITH due AS (
+                SELECT id, lease_owner FROM {_items}
+                WHERE lease_owner IS NULL OR lease_until < now()
+                ORDER BY enqueued_at, id
+                LIMIT @max
+                FOR UPDATE SKIP LOCKED)
+            UPDATE {_items} AS i SET lease_owner = @owner, lease_until = now() + @lease
+            FROM due WHERE i.id = due.id
+            RETURNING i.id, i.array_kind, i.payload, i.enqueued_at, i.attempts, i.next_attempt_at, due.lease_owner IS NOT NULL;
+            """);
+        command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("owner", Owner);
+        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        var items = new List<OutboxItem>();
+        var takenOver = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(new OutboxItem(
+                    reader.GetInt64(0),
+                    (TrackArray)reader.GetInt16(1),
+                    (byte[])reader.GetValue(2),
+                    new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
+                    reader.GetInt32(4),
+                    reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero)));
+                takenOver += reader.GetBoolean(6) ? 1 : 0;
+            }
+        }
+
+        Interlocked.Add(ref _takenOver, takenOver);
+        items.Sort((a, b) => a.EnqueuedAt != b.EnqueuedAt ? a.EnqueuedAt.CompareTo(b.EnqueuedAt) : a.Id.CompareTo(b.Id));
+        return items;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+        => await ExecuteOwnedAsync($"DELETE FROM {_items} WHERE id = ANY(@ids) AND lease_owner = @owner;", ids, null, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask DeferAsync(IReadOnlyList<long> ids, DateTimeOffset nextAttemptAt, string reason, CancellationToken cancellationToken)
+        => await ExecuteOwnedAsync(
+            $"UPDATE {_items} SET attempts = attempts + 1, next_attempt_at = @at, last_error = @reason WHERE id = ANY(@ids) AND lease_owner = @owner;",
+            ids,
+            c =>
+            {
+                c.Parameters.AddWithValue("at", nextAttemptAt.UtcDateTime);
+                c.Parameters.AddWithValue("reason", reason ?? string.Empty);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask DeadLetterAsync(IReadOnlyList<long> ids, string reason, CancellationToken cancellationToken)
+        => await ExecuteOwnedAsync(
+            $"""
+            WITH gone AS (DELETE FROM {_items} WHERE id = ANY(@ids) AND lease_owner = @owner RETURNING array_kind, payload, enqueued_at)
+            INSERT INTO {_deadLetters} (array_kind, payload, enqueued_at, dead_lettered_at, reason)
+            SELECT array_kind, payload, enqueued_at, now(), @reason FROM gone;
+            """,
+            ids,
+            c => c.Parameters.AddWithValue("reason", reason ?? string.Empty),
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand($"SELECT id, array_kind, payload, enqueued_at, dead_lettered_at, reason FROM {_deadLetters} ORDER BY id LIMIT @max;");
+        command.Parameters.AddWithValue("max", max);
+        var letters = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var kind = reader.GetInt16(1);
+            letters.Add(new DeadLetter(
+                reader.GetInt64(0),
+                Enum.IsDefined((TrackArray)kind) ? (TrackArray)kind : null,
+                (byte[])reader.GetValue(2),
+                new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
+                new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
+                reader.GetString(5)));
+        }
+
+        return letters;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> ReplayDeadLettersAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand($"""
+            WITH back AS (DELETE FROM {_deadLetters} WHERE id = ANY(@ids) RETURNING array_kind, payload, enqueued_at)
+            INSERT INTO {_items} (array_kind, payload, enqueued_at) SELECT array_kind, payload, enqueued_at FROM back;
+            """);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand($"SELECT (SELECT count(*) FROM {_items}), (SELECT min(enqueued_at) FROM {_items}), (SELECT count(*) FROM {_deadLetters});");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new OutboxStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), reader.GetInt64(2));
+    }
+
+    /// <summary>
+    /// Stops renewing the leases and hands the items this instance holds back to the fleet at once (their leases end
+    /// now), so another instance claims them without waiting for the lease to expire.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _renewal.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (_ready.IsValueCreated && _ready.Value.IsCompletedSuccessfully)
+            {
+                await using var command = _dataSource.CreateCommand($"UPDATE {_items} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner;");
+                command.Parameters.AddWithValue("owner", Owner);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The database is gone: the leases simply expire and another instance takes the items over.
+        }
+        finally
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Extends the lease of every item this instance holds; a failure is retried at the next tick (the lease is three ticks long).</summary>
+    internal async Task<int> RenewLeasesAsync()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || !_ready.IsValueCreated || !_ready.Value.IsCompletedSuccessfully)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var command = _dataSource.CreateCommand($"UPDATE {_items} SET lease_until = now() + @lease WHERE lease_owner = @owner;");
+            command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+            command.Parameters.AddWithValue("owner", Owner);
+            return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    private async ValueTask ExecuteOwnedAsync(string sql, IReadOnlyList<long> ids, Action<NpgsqlCommand>? parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        command.Parameters.AddWithValue("owner", Owner);
+        parameters?.Invoke(command);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _ready.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the schema, or migrates it to <see cref="SchemaVersion"/>, in one transaction under a transaction-scoped
+    /// advisory lock (so instances starting together do it once, and PgBouncer in transaction mode is fine). A database
+    /// written by a newer version is refused, naming both versions.
+    /// </summary>
+    private async Task MigrateAsync()
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var schema = Quote(_options.Schema);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name));", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue("name", "braze-outbox:" + _options.Schema);
+            await lockCommand.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        await using (var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {schema}; CREATE TABLE IF NOT EXISTS {schema}.outbox_schema (version integer NOT NULL);", connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        int version;
+        await using (var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {schema}.outbox_schema;", connection, transaction))
+        {
+            version = Convert.ToInt32(await read.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (version > SchemaVersion)
+        {
+            throw new BrazeException($"The Braze outbox in schema '{_options.Schema}' has format version {version}, newer than this SDK's {SchemaVersion}; upgrade Braze.Sdk.Outbox.PostgreSql on every instance.");
+        }
+
+        if (version < 1)
+        {
+            await using var v1 = new NpgsqlCommand($"""
+                CREATE TABLE {_items} (
+                    id bigserial PRIMARY KEY,
+                    array_kind smallint NOT NULL,
+                    payload bytea NOT NULL,
+                    enqueued_at timestamptz NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NULL,
+                    last_error text NULL,
+                    lease_owner uuid NULL,
+                    lease_until timestamptz NULL);
+                CREATE INDEX outbox_items_claim ON {_items} (enqueued_at, id);
+                CREATE INDEX outbox_items_owner ON {_items} (lease_owner);
+                CREATE TABLE {_deadLetters} (
+                    id bigserial PRIMARY KEY,
+                    array_kind smallint NOT NULL,
+                    payload bytea NOT NULL,
+                    enqueued_at timestamptz NOT NULL,
+                    dead_lettered_at timestamptz NOT NULL,
+                    reason text NOT NULL);
+                INSERT INTO {schema}.outbox_schema (version) VALUES (1);
+                """, connection, transaction);
+            await v1.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>How a <see cref="PostgreSqlOutbox"/> connects and holds items.</summary>
+public sealed class PostgreSqlOutboxOptions
+{
+    /// <summary>The Npgsql connection string (a pooler such as PgBouncer in transaction mode is fine).</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The schema of the outbox's tables, created when missing. Default <c>braze</c>; one schema per workspace.</summary>
+    public string Schema { get; set; } = "braze";
+
+    /// <summary>
+    /// How long an instance holds an item without renewing (it renews every third of it while it runs). An instance
+    /// paused or cut off for longer loses its items to the others. Default 2 minutes.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("ConnectionString is required.", nameof(ConnectionString));
+        }
+
+        if (string.IsNullOrEmpty(Schema) || Schema.Length > 63 || !(char.IsAsciiLetterLower(Schema[0]) || Schema[0] == '_')
+            || !Schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"Schema must be a plain PostgreSQL identifier (lower-case letters, digits and _, at most 63 characters); it is '{Schema}'.", nameof(Schema));
+        }
+
+        if (LeaseDuration < TimeSpan.FromSeconds(3))
+        {
+            throw new ArgumentException("LeaseDuration must be at least 3 seconds (leases are renewed every third of it).", nameof(LeaseDuration));
+        }
+    }
+}
