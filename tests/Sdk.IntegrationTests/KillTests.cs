@@ -7,7 +7,7 @@ namespace Braze.IntegrationTests;
 /// <summary>A process enqueues into the outbox and is killed; a new tracker on the same file delivers everything.</summary>
 public sealed class KillTests
 {
-    private static Process Start(params string[] args) => Process.Start(new ProcessStartInfo("dotnet", [AppPath(), .. args])
+    internal static Process Start(params string[] args) => Process.Start(new ProcessStartInfo("dotnet", [AppPath(), .. args])
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,

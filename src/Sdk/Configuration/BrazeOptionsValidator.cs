@@ -82,6 +82,11 @@ internal sealed class BrazeOptionsValidator : IValidateOptions<BrazeOptions>
             failures.Add("Braze:Tracker:Linger must not be negative.");
         }
 
+        if (tracker.OutboxClaimInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Braze:Tracker: OutboxClaimInterval must be positive.");
+        }
+
         if (tracker.RedeliveryDelay <= TimeSpan.Zero || tracker.MaxRedeliveryDelay < tracker.RedeliveryDelay || tracker.DeadLetterAfter <= TimeSpan.Zero)
         {
             failures.Add("Braze:Tracker: RedeliveryDelay and DeadLetterAfter must be positive, and MaxRedeliveryDelay at least RedeliveryDelay.");

@@ -54,4 +54,10 @@ public sealed class BrazeTrackerOptions
     /// Default 7 days.
     /// </summary>
     public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How often the tracker looks in its outbox for items it does not hold yet (left by an earlier run, replayed dead
+    /// letters, or, with a shared outbox, items another instance held past its lease). Default 30 seconds.
+    /// </summary>
+    public TimeSpan OutboxClaimInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -463,7 +463,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 // The loop survives anything: what it did not claim stays in the outbox for the next look.
                 LogClaimFailed(_logger, ex);
                 _firstClaim.TrySetResult();
-                await Task.Delay(TimeSpan.FromSeconds(30), _time, _sendCts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(_tracker.OutboxClaimInterval, _time, _sendCts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception)
             {
@@ -510,7 +510,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 _queue.Release(places);
                 _firstClaim.TrySetResult();
                 LogClaimFailed(_logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(30), _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(_tracker.OutboxClaimInterval, _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
             catch (OperationCanceledException)
@@ -540,7 +540,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 }
 
                 await RefreshOutboxStatsAsync(outbox, token).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(30), _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(_tracker.OutboxClaimInterval, _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
