@@ -15,18 +15,28 @@ public static class BrazePostgreSqlOutboxServiceCollectionExtensions
         return AddBrazePostgreSqlOutbox(services, string.Empty, o => o.ConnectionString = connectionString);
     }
 
-    /// <summary>Keeps the tracker items of the workspace <paramref name="name"/> in PostgreSQL, configured by <paramref name="configure"/>.</summary>
+    /// <summary>
+    /// Keeps the tracker items of the workspace <paramref name="name"/> in PostgreSQL, configured by
+    /// <paramref name="configure"/>. The outbox is also registered as <see cref="PostgreSqlOutbox"/> (keyed by
+    /// <paramref name="name"/>, and unkeyed for the default workspace), for enqueueing in a business transaction.
+    /// </summary>
     public static IServiceCollection AddBrazePostgreSqlOutbox(this IServiceCollection services, string name, Action<PostgreSqlOutboxOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddKeyedSingleton<IBrazeOutbox>(name, (_, _) =>
+        services.AddKeyedSingleton(name, (_, _) =>
         {
             var options = new PostgreSqlOutboxOptions();
             configure(options);
             return new PostgreSqlOutbox(options);
         });
+        services.AddKeyedSingleton<IBrazeOutbox>(name, (sp, key) => sp.GetRequiredKeyedService<PostgreSqlOutbox>(key));
+        if (name.Length == 0)
+        {
+            services.AddSingleton(sp => sp.GetRequiredKeyedService<PostgreSqlOutbox>(string.Empty));
+        }
+
         return services;
     }
 }

@@ -55,6 +55,22 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         }
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(InsertSql(owned: true));
+        command.Parameters.AddWithValue("owner", Owner);
+        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        return await InsertAsync(command, entries, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The insert of a batch: held by this instance from the start (appended by its tracker), or by nobody (enqueued in a caller's transaction).</summary>
+    private string InsertSql(bool owned) => $"""
+        INSERT INTO {_items} (id, array_kind, payload, enqueued_at, lease_owner, lease_until)
+        SELECT nextval(pg_get_serial_sequence('{_items}', 'id')), k, p, t, {(owned ? "@owner, now() + @lease" : "NULL, NULL")}
+        FROM unnest(@kinds, @payloads, @times) WITH ORDINALITY AS u(k, p, t, ord) ORDER BY ord
+        RETURNING id;
+        """;
+
+    private static async ValueTask<long[]> InsertAsync(NpgsqlCommand command, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
         var kinds = new short[entries.Count];
         var payloads = new byte[entries.Count][];
         var times = new DateTime[entries.Count];
@@ -65,15 +81,7 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
             times[i] = entries[i].EnqueuedAt.UtcDateTime;
         }
 
-        // Ids come from the sequence in order, then the rows are inserted with them: the answer's order is the entries'.
-        await using var command = _dataSource.CreateCommand($"""
-            INSERT INTO {_items} (id, array_kind, payload, enqueued_at, lease_owner, lease_until)
-            SELECT nextval(pg_get_serial_sequence('{_items}', 'id')), k, p, t, @owner, now() + @lease
-            FROM unnest(@kinds, @payloads, @times) WITH ORDINALITY AS u(k, p, t, ord) ORDER BY ord
-            RETURNING id;
-            """);
-        command.Parameters.AddWithValue("owner", Owner);
-        command.Parameters.AddWithValue("lease", _options.LeaseDuration);
+        // Ids come from the sequence in the rows' order, so sorting them gives the entries' order whatever RETURNING's is.
         command.Parameters.AddWithValue("kinds", kinds);
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
         command.Parameters.AddWithValue("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, times);
@@ -86,8 +94,29 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
             }
         }
 
-        ids.Sort(); // nextval hands them out in the order of the rows; sorting makes that independent of RETURNING's order
+        ids.Sort();
         return [.. ids];
+    }
+
+    /// <summary>
+    /// Enqueues every object of <paramref name="request"/> in the caller's own database transaction (an
+    /// <see cref="NpgsqlTransaction"/>, or EF Core's <c>Database.CurrentTransaction.GetDbTransaction()</c> on Npgsql):
+    /// the items exist only if that transaction commits, and are never sent if it rolls back. They belong to no
+    /// instance, so the first tracker of the fleet to look (every <c>Braze:Tracker:OutboxClaimInterval</c>) claims and
+    /// sends them. Validated like the tracker validates (<see cref="OutboxEntry.From"/>); returns their ids.
+    /// </summary>
+    public async ValueTask<long[]> EnqueueAsync(TrackRequest request, System.Data.Common.DbTransaction transaction, BrazeValidationOptions? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (transaction is not NpgsqlTransaction { Connection: { } connection } npgsql)
+        {
+            throw new ArgumentException("The transaction must be an open Npgsql transaction on the outbox's database.", nameof(transaction));
+        }
+
+        var entries = OutboxEntry.From(request, validation);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(InsertSql(owned: false), connection, npgsql);
+        return await InsertAsync(command, entries, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ public sealed class PostgreSqlOutboxTrackerTests
 {
     private static readonly DateTimeOffset s_time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static ServiceProvider Instance(BrazeEmulator emulator, string schema)
+    private static ServiceProvider Instance(BrazeEmulator emulator, string schema, TimeSpan? claimInterval = null)
     {
         var services = new ServiceCollection();
         services.AddBrazePostgreSqlOutbox(string.Empty, o =>
@@ -25,6 +25,7 @@ public sealed class PostgreSqlOutboxTrackerTests
             o.BaseUrl = emulator.BaseUrl;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
             o.RetryMaxDelay = TimeSpan.FromMilliseconds(200);
+            o.Tracker.OutboxClaimInterval = claimInterval ?? TimeSpan.FromSeconds(30);
         });
         return services.BuildServiceProvider();
     }
@@ -82,5 +83,54 @@ public sealed class PostgreSqlOutboxTrackerTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM {schema}.outbox_items;", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Items_enqueued_in_a_business_transaction_are_sent_only_when_it_commits()
+    {
+        var schema = PostgresServer.NewSchema();
+        await using var emulator = await BrazeEmulator.StartAsync();
+        try
+        {
+            await using var instance = Instance(emulator, schema, claimInterval: TimeSpan.FromMilliseconds(200));
+            var tracker = instance.GetRequiredService<IBrazeTracker>();
+            await ((IHostedService)tracker).StartAsync(CancellationToken.None);
+            var outbox = instance.GetRequiredService<PostgreSqlOutbox>();
+
+            await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+            await connection.OpenAsync();
+            await using (var committed = await connection.BeginTransactionAsync())
+            {
+                var ids = await outbox.EnqueueAsync(new TrackRequest().Add(new TrackEvent(UserId.External("order-1"), "order_placed", s_time)), committed);
+                Assert.Single(ids);
+                await committed.CommitAsync();
+            }
+
+            await using (var rolledBack = await connection.BeginTransactionAsync())
+            {
+                await outbox.EnqueueAsync(new TrackRequest().Add(new TrackEvent(UserId.External("order-2"), "order_placed", s_time)), rolledBack);
+                await rolledBack.RollbackAsync();
+            }
+
+            await Assert.ThrowsAsync<BrazeValidationException>(async () => await outbox.EnqueueAsync(new TrackRequest().Add(new TrackEvent(UserId.External("order-3"), "", s_time)), await connection.BeginTransactionAsync()));
+
+            for (var wait = 0; wait < 100 && (await emulator.Store.CountsAsync()).Events == 0; wait++)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(500); // time enough for a rolled-back item to be claimed, had it existed
+            Assert.NotNull(await emulator.Store.GetProfileAsync("order-1"));
+            Assert.Null(await emulator.Store.GetProfileAsync("order-2"));
+            Assert.Equal(1L, (await emulator.Store.CountsAsync()).Events);
+            Assert.Equal(0L, await Count(schema));
+        }
+        finally
+        {
+            await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE;", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }

@@ -55,6 +55,26 @@ public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, 
 
     /// <summary>When the tracker accepted it.</summary>
     public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>
+    /// The entries an outbox stores for <paramref name="request"/>, checked exactly as the tracker checks what it
+    /// accepts (every rule, and each object's size within one request): for an outbox that enqueues outside the
+    /// tracker, in the caller's own database transaction. Throws <see cref="BrazeValidationException"/> with every
+    /// error when one object is invalid, and returns nothing then.
+    /// </summary>
+    public static IReadOnlyList<OutboxEntry> From(TrackRequest request, BrazeValidationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        options ??= new BrazeValidationOptions();
+        request.Validate(options).ThrowIfInvalid();
+        var admission = new Delivery.TrackAdmission(options, metrics: null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var now = DateTimeOffset.UtcNow;
+        var entries = new List<OutboxEntry>(request.Count);
+        entries.AddRange(request.Attributes.Select(a => new OutboxEntry(TrackArray.Attributes, admission.Admit(a), now)));
+        entries.AddRange(request.Events.Select(e => new OutboxEntry(TrackArray.Events, admission.Admit(e), now)));
+        entries.AddRange(request.Purchases.Select(p => new OutboxEntry(TrackArray.Purchases, admission.Admit(p), now)));
+        return entries;
+    }
 }
 
 /// <summary>A stored item.</summary>
