@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Packs Braze.Sdk, Braze.Sdk.Outbox.Sqlite and Braze.Sdk.Emulator, then builds and runs a fresh console project that
+# Packs Braze.Sdk, Braze.Sdk.Outbox.Sqlite, Braze.Sdk.Outbox.PostgreSql and Braze.Sdk.Emulator, then builds and runs a fresh console project that
 # restores them from a local folder feed, uses [BrazeEvent], starts the emulator in-process and sends the event to it
 # through AddBraze, then once more through the tracker with a SQLite outbox: proves the runtime dll is in lib/, the
 # generator works from analyzers/dotnet/cs, the outbox package brings SQLite (the core package does not) and the
-# emulator package runs.
+# emulator package runs; the PostgreSQL outbox package restores and registers (without a server: none runs yet).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -11,13 +11,14 @@ work="$(mktemp -d)"
 # version would test a stale build on any machine that ran this before.
 version="0.0.0-packagetest.$(date +%s).$$"
 packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-trap 'rm -rf "$work" "$packages/braze.sdk/$version" "$packages/braze.sdk.outbox.sqlite/$version" "$packages/braze.sdk.emulator/$version"' EXIT
+trap 'rm -rf "$work" "$packages/braze.sdk/$version" "$packages/braze.sdk.outbox.sqlite/$version" "$packages/braze.sdk.outbox.postgresql/$version" "$packages/braze.sdk.emulator/$version"' EXIT
 feed="$work/feed"
 dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 dotnet pack "$root/src/Sdk.Outbox.Sqlite/Sdk.Outbox.Sqlite.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
+dotnet pack "$root/src/Sdk.Outbox.PostgreSql/Sdk.Outbox.PostgreSql.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
-if unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.$version.nupkg" '*.nuspec' | grep -qi sqlite; then
-  echo "Braze.Sdk must not depend on SQLite; the outbox package brings it" >&2
+if unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.$version.nupkg" '*.nuspec' | grep -qiE 'sqlite|npgsql'; then
+  echo "Braze.Sdk must not depend on SQLite or Npgsql; the outbox packages bring them" >&2
   exit 1
 fi
 mkdir -p "$work/app"
@@ -44,6 +45,7 @@ cat > app.csproj <<XML
   <ItemGroup>
     <PackageReference Include="Braze.Sdk" Version="$version" />
     <PackageReference Include="Braze.Sdk.Outbox.Sqlite" Version="$version" />
+    <PackageReference Include="Braze.Sdk.Outbox.PostgreSql" Version="$version" />
     <PackageReference Include="Braze.Sdk.Emulator" Version="$version" />
   </ItemGroup>
 </Project>
@@ -75,6 +77,9 @@ await using (var outboxProvider = outboxServices.BuildServiceProvider())
     await tracker.Track(new RentedMovie("Noir", 2.99m).ToEvent(UserId.External("u2"), new DateTimeOffset(2024, 5, 2, 0, 0, 0, TimeSpan.Zero)));
     Console.WriteLine("tracker: delivered through the SQLite outbox");
 }
+
+var fleet = new ServiceCollection().AddBrazePostgreSqlOutbox("Host=127.0.0.1;Database=braze").BuildServiceProvider();
+Console.WriteLine($"postgresql outbox: registered as {fleet.GetRequiredService<PostgreSqlOutbox>().GetType().Name}");
 
 return 0;
 
