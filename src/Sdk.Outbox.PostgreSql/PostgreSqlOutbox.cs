@@ -266,7 +266,11 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         }
     }
 
-    /// <summary>Extends the lease of every item this instance holds; a failure is retried at the next tick (the lease is three ticks long).</summary>
+    /// <summary>
+    /// Extends the lease of every item this instance holds, and with <see cref="PostgreSqlOutboxOptions.DeadLetterRetention"/>
+    /// deletes up to 1,000 expired dead letters (a small batch per tick, never a long lock). A failure is retried at the
+    /// next tick (the lease is three ticks long).
+    /// </summary>
     internal async Task<int> RenewLeasesAsync()
     {
         if (Volatile.Read(ref _disposed) != 0 || !_ready.IsValueCreated || !_ready.Value.IsCompletedSuccessfully)
@@ -279,7 +283,15 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
             await using var command = _dataSource.CreateCommand($"UPDATE {_items} SET lease_until = now() + @lease WHERE lease_owner = @owner;");
             command.Parameters.AddWithValue("lease", _options.LeaseDuration);
             command.Parameters.AddWithValue("owner", Owner);
-            return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            var renewed = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            if (_options.DeadLetterRetention is { } retention)
+            {
+                await using var cleanup = _dataSource.CreateCommand($"DELETE FROM {_deadLetters} WHERE id IN (SELECT id FROM {_deadLetters} WHERE dead_lettered_at < now() - @retention ORDER BY id LIMIT 1000);");
+                cleanup.Parameters.AddWithValue("retention", retention);
+                await cleanup.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            return renewed;
         }
         catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
@@ -389,6 +401,12 @@ public sealed class PostgreSqlOutboxOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long dead letters are kept before the outbox deletes them, in batches of 1,000 per lease renewal. Default
+    /// null: kept until replayed or deleted by hand.
+    /// </summary>
+    public TimeSpan? DeadLetterRetention { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -401,6 +419,11 @@ public sealed class PostgreSqlOutboxOptions
             || !Schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
         {
             throw new ArgumentException($"Schema must be a plain PostgreSQL identifier (lower-case letters, digits and _, at most 63 characters); it is '{Schema}'.", nameof(Schema));
+        }
+
+        if (DeadLetterRetention is { } retention && retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("DeadLetterRetention must be positive (or null to keep dead letters).", nameof(DeadLetterRetention));
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(3))

@@ -25,9 +25,9 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
         await Sql($"DROP SCHEMA IF EXISTS {_schema} CASCADE;");
     }
 
-    private PostgreSqlOutbox Open(TimeSpan? lease = null)
+    private PostgreSqlOutbox Open(TimeSpan? lease = null, TimeSpan? retention = null)
     {
-        var outbox = new PostgreSqlOutbox(new PostgreSqlOutboxOptions { ConnectionString = PostgresServer.ConnectionString, Schema = _schema, LeaseDuration = lease ?? TimeSpan.FromMinutes(2) });
+        var outbox = new PostgreSqlOutbox(new PostgreSqlOutboxOptions { ConnectionString = PostgresServer.ConnectionString, Schema = _schema, LeaseDuration = lease ?? TimeSpan.FromMinutes(2), DeadLetterRetention = retention });
         _opened.Add(outbox);
         return outbox;
     }
@@ -129,6 +129,18 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
         Assert.Equal("""{"n":1}""", Text(replayed.Payload));
         var stats = await a.GetStatsAsync(CancellationToken.None);
         Assert.Equal((2L, 0L, s_time.AddSeconds(1)), (stats.Count, stats.DeadLetters, stats.OldestEnqueuedAt!.Value));
+    }
+
+    [Fact]
+    public async Task Dead_letters_past_their_retention_are_deleted_in_batches()
+    {
+        var a = Open(retention: TimeSpan.FromDays(30));
+        var ids = await a.AppendAsync([Entry(1), Entry(2)], CancellationToken.None);
+        await a.DeadLetterAsync(ids, "refused", CancellationToken.None);
+        await Sql($"UPDATE {_schema}.outbox_dead_letters SET dead_lettered_at = now() - interval '31 days' WHERE id = (SELECT min(id) FROM {_schema}.outbox_dead_letters);");
+        await a.RenewLeasesAsync();
+        var kept = Assert.Single(await a.ReadDeadLettersAsync(10, CancellationToken.None));
+        Assert.Equal("""{"n":2}""", Text(kept.Payload));
     }
 
     [Fact]
