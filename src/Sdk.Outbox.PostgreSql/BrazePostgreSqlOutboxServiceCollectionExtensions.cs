@@ -25,11 +25,11 @@ public static class BrazePostgreSqlOutboxServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddKeyedSingleton(name, (_, _) =>
+        services.AddKeyedSingleton(name, (sp, _) =>
         {
             var options = new PostgreSqlOutboxOptions();
             configure(options);
-            return new PostgreSqlOutbox(options);
+            return new PostgreSqlOutbox(options, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
         services.AddKeyedSingleton<IBrazeOutbox>(name, (sp, key) => sp.GetRequiredKeyedService<PostgreSqlOutbox>(key));
         if (name.Length == 0)

@@ -22,11 +22,16 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
     private readonly string _deadLetters;
     private readonly Lazy<Task> _ready;
     private readonly Timer _renewal;
+    private readonly System.Diagnostics.Metrics.Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly System.Diagnostics.Metrics.Counter<long> _takenOverCounter;
     private long _takenOver;
     private int _disposed;
 
     /// <summary>Opens the outbox on <paramref name="options"/>' database; the schema is created or migrated on first use.</summary>
-    public PostgreSqlOutbox(PostgreSqlOutboxOptions options)
+    /// <param name="options">Where and how.</param>
+    /// <param name="meterFactory">Creates the <c>Braze.Sdk</c> meter for <c>braze.outbox.leases_taken_over</c> (a meter of its own when null).</param>
+    public PostgreSqlOutbox(PostgreSqlOutboxOptions options, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -35,6 +40,10 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         _items = $"{Quote(options.Schema)}.outbox_items";
         _deadLetters = $"{Quote(options.Schema)}.outbox_dead_letters";
         _ready = new Lazy<Task>(MigrateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+        // A factory's meter is shared (the SDK's own metrics use it too) and the factory disposes it; only our own is ours to dispose.
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(new System.Diagnostics.Metrics.MeterOptions("Braze.Sdk")) ?? new System.Diagnostics.Metrics.Meter("Braze.Sdk");
+        _takenOverCounter = _meter.CreateCounter<long>("braze.outbox.leases_taken_over", "{item}", "Items this instance claimed after another instance's lease on them expired (each may be sent twice).");
         var every = options.LeaseDuration / 3;
         _renewal = new Timer(_ => _ = RenewLeasesAsync(), null, every, every);
     }
@@ -156,6 +165,10 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         }
 
         Interlocked.Add(ref _takenOver, takenOver);
+        if (takenOver > 0)
+        {
+            _takenOverCounter.Add(takenOver);
+        }
         items.Sort((a, b) => a.EnqueuedAt != b.EnqueuedAt ? a.EnqueuedAt.CompareTo(b.EnqueuedAt) : a.Id.CompareTo(b.Id));
         return items;
     }
@@ -263,6 +276,10 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         finally
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+            if (_ownsMeter)
+            {
+                _meter.Dispose();
+            }
         }
     }
 

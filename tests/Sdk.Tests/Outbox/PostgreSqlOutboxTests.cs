@@ -72,9 +72,21 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
         await Sql($"UPDATE {_schema}.outbox_items SET lease_until = now() - interval '1 second';"); // paused past its lease
 
         var other = Open();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        long measured = 0;
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "braze.outbox.leases_taken_over")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref measured, value));
+        listener.Start();
         var taken = await other.ClaimAsync(10, CancellationToken.None);
         Assert.Equal(ids, taken.Select(i => i.Id));
         Assert.Equal(2, other.LeasesTakenOver);
+        Assert.True(Interlocked.Read(ref measured) >= 2); // other instances of the test process may add theirs
 
         await stalled.CompleteAsync(ids, CancellationToken.None); // fenced: it no longer owns them
         await stalled.DeadLetterAsync(ids, "late", CancellationToken.None);
