@@ -54,9 +54,10 @@ internal sealed partial class TrackAdmission(BrazeValidationOptions options, Bra
         }
 
         // Accepted with warnings (an array Braze will truncate): the caller has no result object here, so the log says it.
-        foreach (var warning in context.Errors)
+        var warnings = context.Errors; // no errors are left here, only warnings (an index loop: no enumerator per item)
+        for (var i = 0; i < warnings.Count; i++)
         {
-            LogWarning(logger, warning.Path, warning.Code, warning.Message);
+            LogWarning(logger, warnings[i].Path, warnings[i].Code, warnings[i].Message);
         }
 
         t_context = context;
