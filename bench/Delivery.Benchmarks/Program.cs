@@ -26,6 +26,14 @@ if (args.Length > 0 && args[0] == "--sink")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--fleet-member")
+{
+    // One instance of the fleet run: <base-url> <connection-string> <schema> <objects/s> <seconds>.
+    await Tracked.RunSustainedAsync(new Uri(args[1]), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), postgres: (args[2], args[3]));
+    Console.WriteLine("cpu " + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)); // read by the parent: an exited process's CPU time cannot be read on Linux
+    return;
+}
+
 var objects = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var port = Sink.FreePort();
 // The sink is this program again: through its apphost, or through the dotnet host when started as `dotnet <dll>`.
@@ -79,6 +87,61 @@ try
         // A CPU figure only counts at the rate asked for: a producer that fell behind spends less because it does less.
         static string AtRate(Result r) => r.ObjectsPerSecond >= 75_000 * 0.99 ? "" : $" (but only {r.ObjectsPerSecond:N0} objects/s were sustained, not 75,000)";
         Console.WriteLine($"targets: with outbox <= 1 core at 75,000/s: {Verdict(with.CoresUsed <= 1 && AtRate(with).Length == 0)}{AtRate(with)}; without <= 0.25 cores: {Verdict(without.CoresUsed <= 0.25 && AtRate(without).Length == 0)}{AtRate(without)}; no gen2: {Verdict(memory.Gen2 == 0 && durable.Gen2 == 0)}; 70+ objects per request: {Verdict(memory.ObjectsPerRequest >= 70 && durable.ObjectsPerRequest >= 70)}");
+        return;
+    }
+
+    if (args.Length > 1 && args[1] == "fleet")
+    {
+        // Issue 16: three processes sharing one PostgreSQL outbox against one process with the SQLite outbox, each
+        // producing at the same rate; BRAZE_POSTGRES names the server (scripts/postgres.sh start DIR prints one).
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+        var rate = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
+        var connection = Environment.GetEnvironmentVariable("BRAZE_POSTGRES") ?? throw new InvalidOperationException("Set BRAZE_POSTGRES to a server's connection string (scripts/postgres.sh start DIR prints one).");
+        using (var warmUp = new TempOutbox())
+        {
+            await Tracked.RunSustainedAsync(baseUrl, rate, 2, warmUp.Path);
+        }
+
+        Result single;
+        using (var file = new TempOutbox())
+        {
+            single = await Measure($"one process, SQLite outbox, {rate:N0} objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, rate, seconds, file.Path), rate * seconds);
+        }
+
+        var schema = "braze_bench_" + Guid.NewGuid().ToString("N")[..12];
+        var self = viaHost ? [typeof(Sink).Assembly.Location] : Array.Empty<string>();
+        var watch = Stopwatch.StartNew();
+        var members = Enumerable.Range(0, 3).Select(_ => Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
+            [.. self, "--fleet-member", baseUrl.ToString(), connection, schema, rate.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        })!).ToList();
+        var cpu = TimeSpan.Zero;
+        foreach (var member in members)
+        {
+            foreach (var line in (await member.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.StartsWith("cpu ", StringComparison.Ordinal))
+                {
+                    cpu += TimeSpan.FromSeconds(double.Parse(line[4..], CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
+            await member.WaitForExitAsync();
+            member.Dispose();
+        }
+
+        watch.Stop();
+        var fleetObjects = 3 * rate * seconds;
+        var fleetRate = fleetObjects / watch.Elapsed.TotalSeconds;
+        var fleetCpuPerMillion = cpu.TotalSeconds / fleetObjects * 1_000_000;
+        Console.WriteLine($"three processes, one PostgreSQL outbox, {rate:N0} objects/s each for {seconds} s: {fleetRate:N0} objects/s combined, {fleetCpuPerMillion:F2} CPU-s per million objects, {cpu.TotalSeconds / watch.Elapsed.TotalSeconds:F2} cores busy, {watch.Elapsed.TotalSeconds:F1} s (including each process's start and final flush)");
+        Console.WriteLine($"fleet / single: {fleetRate / single.ObjectsPerSecond:F2}x objects/s, {fleetCpuPerMillion / single.CpuPerMillion:F2}x CPU per object");
         return;
     }
 
@@ -327,7 +390,7 @@ internal static class Tracked
     private static readonly DateTimeOffset s_released = DateTimeOffset.Parse("2024-05-01T00:00:00Z", CultureInfo.InvariantCulture);
 
     /// <summary>The services a host would have: the default workspace, with the SQLite outbox when <paramref name="outboxPath"/> is given.</summary>
-    internal static ServiceProvider Provider(Uri baseUrl, string? outboxPath = null)
+    internal static ServiceProvider Provider(Uri baseUrl, string? outboxPath = null, (string Connection, string Schema)? postgres = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -339,6 +402,15 @@ internal static class Tracked
         if (outboxPath is not null)
         {
             services.AddBrazeSqliteOutbox(outboxPath);
+        }
+
+        if (postgres is { } pg)
+        {
+            services.AddBrazePostgreSqlOutbox(string.Empty, o =>
+            {
+                o.ConnectionString = pg.Connection;
+                o.Schema = pg.Schema;
+            });
         }
 
         return services.BuildServiceProvider();
@@ -431,9 +503,9 @@ internal static class Tracked
     /// flushes; through a SQLite outbox at <paramref name="outboxPath"/> when given. With <paramref name="reportGc"/> it
     /// prints the collections of each generation from the first event to the end of the flush.
     /// </summary>
-    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false)
+    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false, (string Connection, string Schema)? postgres = null)
     {
-        await using var provider = Provider(baseUrl, outboxPath);
+        await using var provider = Provider(baseUrl, outboxPath, postgres);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
         var released = s_released;
         var perStep = perSecond / 100;
