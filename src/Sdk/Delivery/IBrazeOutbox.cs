@@ -42,10 +42,19 @@ public interface IBrazeOutbox : IAsyncDisposable
 
     /// <summary>How many items are stored, the oldest one's age, and how many dead letters there are.</summary>
     ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the stored items of the users <paramref name="userKeys"/> names (<see cref="OutboxEntry.UserKey"/>) that
+    /// no tracker holds now: left by an earlier run, replayed from the dead letters, or (in a fleet) whose lease
+    /// expired. Returns how many it removed. The tracker calls it when it deletes a user, after it purged the items it
+    /// holds itself: sent after the deletion, they would create the profile again. Items stored without a user key
+    /// are never removed.
+    /// </summary>
+    ValueTask<int> PurgeAsync(IReadOnlyList<string> userKeys, CancellationToken cancellationToken);
 }
 
-/// <summary>An item to store: the array of <c>/users/track</c> it goes in and the JSON object it is sent as.</summary>
-public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, DateTimeOffset enqueuedAt)
+/// <summary>An item to store: the array of <c>/users/track</c> it goes in, the JSON object it is sent as, and whose it is.</summary>
+public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, DateTimeOffset enqueuedAt, string? userKey = null)
 {
     /// <summary>The array of the request body.</summary>
     public TrackArray Array { get; } = array;
@@ -55,6 +64,13 @@ public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, 
 
     /// <summary>When the tracker accepted it.</summary>
     public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>
+    /// The user the object is for (<see cref="UserId.Key"/>), stored beside it so that
+    /// <see cref="IBrazeOutbox.PurgeAsync"/> finds a deleted user's items and a claim can keep one user's items in
+    /// order; null when unknown.
+    /// </summary>
+    public string? UserKey { get; } = userKey;
 
     /// <summary>
     /// The entries an outbox stores for <paramref name="request"/>, checked exactly as the tracker checks what it
@@ -70,15 +86,15 @@ public sealed class OutboxEntry(TrackArray array, ReadOnlyMemory<byte> payload, 
         var admission = new Delivery.TrackAdmission(options, metrics: null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var now = DateTimeOffset.UtcNow;
         var entries = new List<OutboxEntry>(request.Count);
-        entries.AddRange(request.Attributes.Select(a => new OutboxEntry(TrackArray.Attributes, admission.Admit(a), now)));
-        entries.AddRange(request.Events.Select(e => new OutboxEntry(TrackArray.Events, admission.Admit(e), now)));
-        entries.AddRange(request.Purchases.Select(p => new OutboxEntry(TrackArray.Purchases, admission.Admit(p), now)));
+        entries.AddRange(request.Attributes.Select(a => new OutboxEntry(TrackArray.Attributes, admission.Admit(a), now, a.User?.Key)));
+        entries.AddRange(request.Events.Select(e => new OutboxEntry(TrackArray.Events, admission.Admit(e), now, e.User?.Key)));
+        entries.AddRange(request.Purchases.Select(p => new OutboxEntry(TrackArray.Purchases, admission.Admit(p), now, p.User?.Key)));
         return entries;
     }
 }
 
 /// <summary>A stored item.</summary>
-public sealed class OutboxItem(long id, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, int attempts, DateTimeOffset? nextAttemptAt)
+public sealed class OutboxItem(long id, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, int attempts, DateTimeOffset? nextAttemptAt, string? userKey = null)
 {
     /// <summary>Its id in the outbox.</summary>
     public long Id { get; } = id;
@@ -97,6 +113,9 @@ public sealed class OutboxItem(long id, TrackArray array, byte[] payload, DateTi
 
     /// <summary>When the next attempt is due (null: at once).</summary>
     public DateTimeOffset? NextAttemptAt { get; } = nextAttemptAt;
+
+    /// <summary>The user it is for, as stored (<see cref="OutboxEntry.UserKey"/>); null when unknown.</summary>
+    public string? UserKey { get; } = userKey;
 }
 
 /// <summary>An item the tracker gave up on, with the reason.</summary>

@@ -59,6 +59,43 @@ public sealed class UserId : IEquatable<UserId>
     /// <summary>A user by <c>phone</c> (E.164, for example <c>+14155552671</c>).</summary>
     public static UserId Phone(string phone) => new(UserIdKind.Phone, phone ?? throw new ArgumentNullException(nameof(phone)));
 
+    /// <summary>
+    /// The identifier as one text naming it exactly: <c>external_id:</c>, <c>braze_id:</c>, <c>email:</c> or
+    /// <c>phone:</c> and the value, or <c>user_alias:</c>, the label's length, <c>:</c>, the label, <c>:</c> and the
+    /// name. What an outbox stores beside an item (<see cref="OutboxEntry.UserKey"/>) to find a user's items. Not for
+    /// logs: unlike <see cref="ToString"/> it shows email addresses and phone numbers.
+    /// </summary>
+    public string Key => Kind == UserIdKind.Alias
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user_alias:{AliasLabel!.Length}:{AliasLabel}:{Value}")
+        : FieldName + ":" + Value;
+
+    /// <summary>The identifier a <see cref="Key"/> names; null when the text is not one.</summary>
+    internal static UserId? FromKey(string? key)
+    {
+        var colon = key?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (colon < 0)
+        {
+            return null;
+        }
+
+        var value = key![(colon + 1)..];
+        switch (key.AsSpan(0, colon))
+        {
+            case "external_id": return External(value);
+            case "braze_id": return BrazeId(value);
+            case "email": return Email(value);
+            case "phone": return Phone(value);
+            case "user_alias":
+                var lengthEnd = value.IndexOf(':', StringComparison.Ordinal);
+                return lengthEnd > 0
+                    && int.TryParse(value.AsSpan(0, lengthEnd), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+                    && lengthEnd + 1 + length < value.Length && value[lengthEnd + 1 + length] == ':'
+                    ? Alias(value[(lengthEnd + 2 + length)..], value.Substring(lengthEnd + 1, length))
+                    : null;
+            default: return null;
+        }
+    }
+
     /// <summary>The wire name of the identifier field on <c>/users/track</c> objects.</summary>
     internal string FieldName => Kind switch
     {
