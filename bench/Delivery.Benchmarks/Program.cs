@@ -6,6 +6,8 @@
 //                                                        75,000 objects/s, tracker vs naive (or the tracker alone)
 //   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 latency [count=200]
 //                                                        one event every 100 ms: awaited handle vs a direct TrackAsync
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 identity [seconds=30]
+//                                                        75,000 calls/s, the tracker without and with 1 % identity operations
 //   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 outbox [seconds=60]
 //                                                        75,000 objects/s, the tracker without and with a SQLite outbox
 using System.Diagnostics;
@@ -142,6 +144,21 @@ try
         var fleetCpuPerMillion = cpu.TotalSeconds / fleetObjects * 1_000_000;
         Console.WriteLine($"three processes, one PostgreSQL outbox, {rate:N0} objects/s each for {seconds} s: {fleetRate:N0} objects/s combined, {fleetCpuPerMillion:F2} CPU-s per million objects, {cpu.TotalSeconds / watch.Elapsed.TotalSeconds:F2} cores busy, {watch.Elapsed.TotalSeconds:F1} s (including each process's start and final flush)");
         Console.WriteLine($"fleet / single: {fleetRate / single.ObjectsPerSecond:F2}x objects/s, {fleetCpuPerMillion / single.CpuPerMillion:F2}x CPU per object");
+        return;
+    }
+
+    if (args.Length > 1 && args[1] == "identity")
+    {
+        // The causal order's cost: the tracker at Braze's ceiling without identity operations (the baseline), then with
+        // 1 % of the calls identity operations (alias, identify, merge in turn), each followed by an item of its user,
+        // which the tracker holds until the operation was answered.
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+        await Tracked.RunSustainedAsync(baseUrl, 75_000, 2); // warm-up
+        await Tracked.RunSustainedAsync(baseUrl, 75_000, 2, identityEvery: 100);
+        var plain = await Measure($"BrazeTracker, 75,000 objects/s for {seconds} s, no identity operations (baseline)", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds), 75_000 * seconds);
+        var mixed = await Measure($"BrazeTracker, 75,000 calls/s for {seconds} s, 1 % identity operations", () => Tracked.RunSustainedAsync(baseUrl, 75_000, seconds, identityEvery: 100), 75_000 * seconds);
+        Console.WriteLine();
+        Console.WriteLine($"with 1 % identity operations / without: {mixed.ObjectsPerSecond / plain.ObjectsPerSecond:F2}x calls/s, {mixed.CpuPerMillion / plain.CpuPerMillion:F2}x CPU per call, {mixed.BytesPerObject / plain.BytesPerObject:F2}x allocated per call");
         return;
     }
 
@@ -503,7 +520,7 @@ internal static class Tracked
     /// flushes; through a SQLite outbox at <paramref name="outboxPath"/> when given. With <paramref name="reportGc"/> it
     /// prints the collections of each generation from the first event to the end of the flush.
     /// </summary>
-    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false, (string Connection, string Schema)? postgres = null)
+    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false, (string Connection, string Schema)? postgres = null, int identityEvery = 0)
     {
         await using var provider = Provider(baseUrl, outboxPath, postgres);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
@@ -531,12 +548,25 @@ internal static class Tracked
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         var n = 0;
         var mostPending = 0; // a backlog is what lives long enough to be promoted: items wait in the queue, alive
+        var operations = new List<Task>();
         while (n < total)
         {
             // Catch up to where the clock says production should be (timer ticks can be late).
             var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond) + perStep);
             for (; n < due; n++)
             {
+                if (identityEvery > 0 && n % identityEvery == 0)
+                {
+                    // An identity operation for the user of the next item, which waits for its answer.
+                    operations.Add((n / identityEvery % 3) switch
+                    {
+                        0 => tracker.CreateAliasesAsync([new NewUserAlias("device" + n, "device", "user" + (n + 1))]),
+                        1 => tracker.IdentifyUsersAsync([new UserIdentification("user" + (n + 1), UserId.Alias("device" + (n - identityEvery), "device"))]),
+                        _ => tracker.MergeUsersAsync([new UserMerge(UserId.External("user" + (n - identityEvery + 1)), UserId.External("user" + (n + 1)))]),
+                    });
+                    continue;
+                }
+
                 _ = tracker.Track(new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, released, n)));
             }
 
@@ -544,6 +574,7 @@ internal static class Tracked
             await timer.WaitForNextTickAsync();
         }
 
+        await Task.WhenAll(operations);
         await tracker.FlushAsync();
         var sustained = new Sustained(
             total / (double)Math.Max(1, Interlocked.Read(ref requests)),
@@ -627,6 +658,18 @@ internal static class Sink
             context.Response.Headers["X-RateLimit-Reset"] = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3).ToString(CultureInfo.InvariantCulture);
             await context.Response.Body.WriteAsync(body);
         });
+        var identity = "{\"aliases_processed\":1,\"message\":\"success\"}"u8.ToArray();
+        foreach (var path in (string[])["/users/alias/new", "/users/identify", "/users/merge"])
+        {
+            app.MapPost(path, async (HttpContext context) =>
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null);
+                context.Response.StatusCode = 201;
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(identity);
+            });
+        }
+
         await app.StartAsync();
         Console.WriteLine("ready");
         await app.WaitForShutdownAsync();

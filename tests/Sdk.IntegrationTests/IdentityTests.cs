@@ -116,7 +116,8 @@ public sealed class IdentityTests : IAsyncLifetime
 
         var deleted = await _braze.DeleteUsersAsync([UserId.External("gdpr-1"), UserId.Alias("gdpr-alias", "crm"), UserId.Email("gdpr@example.com"), UserId.External("never-existed")]);
 
-        Assert.Equal(3, deleted);
+        Assert.Equal(3, deleted.Deleted);
+        Assert.Equal(0, deleted.PurgedItems);
         Assert.Null(await Profile("gdpr-1"));
         Assert.Empty((await _braze.ExportUsersAsync(new UsersExportRequest(UserId.Email("gdpr@example.com")))).Users);
         Assert.Null(await _emulator.Store.GetProfileByAliasAsync("gdpr-alias", "crm"));
@@ -213,5 +214,66 @@ public sealed class IdentityTests : IAsyncLifetime
         using var http = EmulatorHttpTests.Client(_emulator);
         using var response = await http.PostAsync("/users/track/sync", new StringContent("""{"events":[{"external_id":"sync-1","name":"","time":"2024-01-01T00:00:00Z"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // synchronous: an invalid object is no minor error
+    }
+
+    [Fact]
+    public async Task Through_the_tracker_a_track_by_alias_never_lands_before_the_alias_even_when_the_alias_call_is_slow_and_fails()
+    {
+        // Latency and 503s on /users/alias only: the SDK retries the alias while the tracker holds the items by it.
+        _emulator.Faults = new FaultSettings { Seed = 3, Unavailable = 0.4, Latency = 0.5, LatencyMilliseconds = 150, PathPrefix = "/users/alias" };
+        var tracker = _provider.GetRequiredService<IBrazeTracker>();
+        const int Users = 20;
+        for (var i = 0; i < Users; i++)
+        {
+            await _braze.TrackAsync(new AttributesUpdate(UserId.External($"ordered-{i}")).Set("known", true));
+        }
+
+        var operations = new List<Task>();
+        var handles = new List<TrackHandle>();
+        for (var i = 0; i < Users; i++)
+        {
+            operations.Add(tracker.CreateAliasesAsync([new NewUserAlias($"device-{i}", "device", $"ordered-{i}")]));
+            handles.Add(tracker.Track(new AttributesUpdate(UserId.Alias($"device-{i}", "device")).Set("n", i)));
+        }
+
+        await Task.WhenAll(operations.Concat(handles.Select(h => h.Completion))).WaitAsync(TimeSpan.FromSeconds(60));
+        _emulator.Faults = new FaultSettings();
+
+        // The emulator drops an update by an alias it does not know: every profile has its value only if each alias came first.
+        for (var i = 0; i < Users; i++)
+        {
+            Assert.Equal(i, Custom((await Profile($"ordered-{i}"))!.Value, "n"));
+        }
+
+        var log = _emulator.Requests.ToList();
+        Assert.Contains(log, r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal) && r.Fault is not null);
+        for (var i = 0; i < Users; i++)
+        {
+            var alias = log.FindIndex(r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal) && r.Status is >= 200 and < 300 && r.Body!.Contains($"\"device-{i}\"", StringComparison.Ordinal));
+            var track = log.FindIndex(r => r.Path.StartsWith("/users/track", StringComparison.Ordinal) && r.Body!.Contains($"\"device-{i}\"", StringComparison.Ordinal));
+            Assert.True(alias >= 0 && track > alias, $"device-{i}: alias answered at {alias}, first track at {track}");
+        }
+    }
+
+    [Fact]
+    public async Task Deleting_through_the_tracker_purges_the_users_queued_items_so_the_profile_stays_deleted()
+    {
+        var tracker = _provider.GetRequiredService<IBrazeTracker>();
+        await _braze.TrackAsync(new AttributesUpdate(UserId.External("gdpr-queued")).Set("x", 1));
+        _emulator.Faults = new FaultSettings { Unavailable = 1 }; // /users/track is down: the items wait in the queue
+        var queued = Enumerable.Range(0, 5).Select(i => tracker.Track(new TrackEvent(UserId.External("gdpr-queued"), "clicked", s_time.AddSeconds(i)))).ToList();
+        var other = tracker.Track(new AttributesUpdate(UserId.External("gdpr-other")).Set("x", 2));
+        await Task.Delay(300);
+
+        var deleted = await tracker.DeleteUsersAsync([UserId.External("gdpr-queued")]).WaitAsync(TimeSpan.FromSeconds(30));
+        _emulator.Faults = new FaultSettings();
+        await other.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        await tracker.FlushAsync();
+
+        Assert.Equal(1, deleted.Deleted);
+        Assert.Equal(5, deleted.PurgedItems);
+        Assert.All(queued, h => Assert.True(h.Completion.IsFaulted));
+        Assert.Null(await Profile("gdpr-queued")); // no late item created it again
+        Assert.NotNull(await Profile("gdpr-other"));
     }
 }

@@ -34,6 +34,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     private readonly CompletionLedger _ledger;
     private readonly DeferredItems _deferred;
     private readonly BatchDelivery _delivery;
+    private readonly UserLanes _lanes;
+    private readonly ITrackSender _sender;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _sendCts = new();
@@ -51,7 +53,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// <summary>Creates a tracker that sends through <paramref name="sender"/> and keeps items in the outbox <paramref name="outboxFactory"/> opens (none when null).</summary>
     public BrazeTracker(ITrackSender sender, BrazeOptions options, Func<IBrazeOutbox>? outboxFactory = null, ILogger<BrazeTracker>? logger = null, BrazeMetrics? metrics = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(sender);
+        _sender = sender ?? throw new ArgumentNullException(nameof(sender));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _tracker = options.Tracker;
         _outboxFactory = outboxFactory;
@@ -64,6 +66,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _deferred = new DeferredItems(_time, Requeue);
         _delivery = new BatchDelivery(sender, _ledger, _deferred, Requeue, _tracker, _time, _logger, metrics);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
+        _lanes = new UserLanes(_ledger, () => Interlocked.Increment(ref _sequence), item => _queue.TryEnqueue(item), _logger, metrics);
+        sender.Order = _lanes; // the client's identity operations keep their order with this tracker's items
         metrics?.ObserveOutbox(() => _outboxStats is { } s ? (s.Count, s.OldestEnqueuedAt, s.DeadLetters) : null);
     }
 
@@ -81,13 +85,13 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         => _ledger.Outbox is { } outbox ? _outboxStats = await outbox.GetStatsAsync(cancellationToken).ConfigureAwait(false) : null;
 
     /// <inheritdoc />
-    public TrackHandle Track(TrackEvent trackEvent) => Accept(TrackArray.Events, _admission.Admit(trackEvent));
+    public TrackHandle Track(TrackEvent trackEvent) => Accept(TrackArray.Events, _admission.Admit(trackEvent), trackEvent.User);
 
     /// <inheritdoc />
-    public TrackHandle Track(Purchase purchase) => Accept(TrackArray.Purchases, _admission.Admit(purchase));
+    public TrackHandle Track(Purchase purchase) => Accept(TrackArray.Purchases, _admission.Admit(purchase), purchase.User);
 
     /// <inheritdoc />
-    public TrackHandle Track(AttributesUpdate attributes) => Accept(TrackArray.Attributes, _admission.Admit(attributes));
+    public TrackHandle Track(AttributesUpdate attributes) => Accept(TrackArray.Attributes, _admission.Admit(attributes), attributes.User);
 
     /// <inheritdoc />
     public IReadOnlyList<TrackHandle> Track(TrackRequest request)
@@ -100,15 +104,15 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(TrackEvent trackEvent, CancellationToken cancellationToken = default)
-        => AcceptAsync(TrackArray.Events, _admission.Admit(trackEvent), cancellationToken);
+        => AcceptAsync(TrackArray.Events, _admission.Admit(trackEvent), trackEvent.User, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(Purchase purchase, CancellationToken cancellationToken = default)
-        => AcceptAsync(TrackArray.Purchases, _admission.Admit(purchase), cancellationToken);
+        => AcceptAsync(TrackArray.Purchases, _admission.Admit(purchase), purchase.User, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<TrackHandle> EnqueueAsync(AttributesUpdate attributes, CancellationToken cancellationToken = default)
-        => AcceptAsync(TrackArray.Attributes, _admission.Admit(attributes), cancellationToken);
+        => AcceptAsync(TrackArray.Attributes, _admission.Admit(attributes), attributes.User, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<TrackHandle>> EnqueueAsync(TrackRequest request, CancellationToken cancellationToken = default)
@@ -123,9 +127,40 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         // (delivered, rejected, or deferred again because Braze is still failing: a flush never waits out an outage).
         // An item whose Track is still waiting for a place was not accepted yet, and is not waited for.
         var waiting = _ledger.Snapshot().Where(i => i.HoldsPlace).Select(i => i.GetAttemptTask()).ToList();
+        foreach (var held in _lanes.Held())
+        {
+            held.EndAttempt(); // its attempt comes after its user's identity operation, which a flush does not wait for
+        }
+
         _deferred.ReleaseAll();
         _queue.RequestFlush(Interlocked.Read(ref _sequence));
         await Task.WhenAll(waiting).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Identity operations go through the client, which keeps them in this tracker's order (_lanes): one path for both.
+
+    /// <inheritdoc />
+    public Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default)
+        => _sender.Client.CreateAliasesAsync(aliases, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default)
+        => _sender.Client.IdentifyUsersAsync(identifications, mergeBehavior, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default)
+        => _sender.Client.RenameExternalIdsAsync(renames, cancellationToken);
+
+    /// <inheritdoc />
+    public Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default)
+        => _sender.Client.MergeUsersAsync(merges, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DeleteUsersResult> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default)
+    {
+        EnsureStarted(); // the outbox is open, so what it stores for them is purged too
+        await _firstClaim.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _sender.Client.DeleteUsersAsync(users, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -163,7 +198,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Every object of a request as it will be sent, validated together first: one invalid object refuses them all.</summary>
-    private List<(TrackArray Array, byte[] Payload)> Admit(TrackRequest request)
+    private List<(TrackArray Array, byte[] Payload, UserId? User)> Admit(TrackRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var validation = request.Validate(_options.Validation);
@@ -173,17 +208,17 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             throw new BrazeValidationException(validation.Errors);
         }
 
-        var items = new List<(TrackArray, byte[])>(request.Count);
-        items.AddRange(request.Attributes.Select(a => (TrackArray.Attributes, _admission.Admit(a))));
-        items.AddRange(request.Events.Select(e => (TrackArray.Events, _admission.Admit(e))));
-        items.AddRange(request.Purchases.Select(p => (TrackArray.Purchases, _admission.Admit(p))));
+        var items = new List<(TrackArray, byte[], UserId?)>(request.Count);
+        items.AddRange(request.Attributes.Select(a => (TrackArray.Attributes, _admission.Admit(a), a.User)));
+        items.AddRange(request.Events.Select(e => (TrackArray.Events, _admission.Admit(e), e.User)));
+        items.AddRange(request.Purchases.Select(p => (TrackArray.Purchases, _admission.Admit(p), p.User)));
         return items;
     }
 
     /// <summary>Accepts an admitted item on the caller's thread, waiting there for a place when the queue is full (policy Wait) and for its commit.</summary>
-    private TrackHandle Accept(TrackArray array, byte[] payload)
+    private TrackHandle Accept(TrackArray array, byte[] payload, UserId? user)
     {
-        var item = Begin(array, payload);
+        var item = Begin(array, payload, user);
         try
         {
             if (!_queue.TryReserve() && !WaitForPlace())
@@ -203,9 +238,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     }
 
     /// <summary>Accepts an admitted item, waiting asynchronously for a place when the queue is full (policy Wait) and for its commit.</summary>
-    private async ValueTask<TrackHandle> AcceptAsync(TrackArray array, byte[] payload, CancellationToken cancellationToken)
+    private async ValueTask<TrackHandle> AcceptAsync(TrackArray array, byte[] payload, UserId? user, CancellationToken cancellationToken)
     {
-        var item = Begin(array, payload);
+        var item = Begin(array, payload, user);
         try
         {
             if (!_queue.TryReserve() && !await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false))
@@ -232,7 +267,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// Accepts every item or none: places for all of them first, then one durable write, then the queue. A failure or a
     /// cancellation on the way withdraws them all.
     /// </summary>
-    private async ValueTask<IReadOnlyList<TrackHandle>> AcceptAllAsync(List<(TrackArray Array, byte[] Payload)> admitted, bool blocking, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<TrackHandle>> AcceptAllAsync(List<(TrackArray Array, byte[] Payload, UserId? User)> admitted, bool blocking, CancellationToken cancellationToken)
     {
         if (admitted.Count > _tracker.MaxQueueSize)
         {
@@ -240,9 +275,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
 
         var items = new List<TrackedItem>(admitted.Count);
-        foreach (var (array, payload) in admitted)
+        foreach (var (array, payload, user) in admitted)
         {
-            items.Add(Begin(array, payload));
+            items.Add(Begin(array, payload, user));
         }
 
         try
@@ -288,7 +323,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     }
 
     /// <summary>Records a new item as pending before it takes a place in the queue.</summary>
-    private TrackedItem Begin(TrackArray array, byte[] payload)
+    private TrackedItem Begin(TrackArray array, byte[] payload, UserId? user)
     {
         if (!_accepting)
         {
@@ -296,7 +331,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
 
         EnsureStarted();
-        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload, _time.GetUtcNow());
+        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload, _time.GetUtcNow(), user);
         _ledger.Add(item);
         return item;
     }
@@ -323,7 +358,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
     }
 
-    private TrackHandle Commit(TrackedItem item) => _queue.TryEnqueue(item) ? new TrackHandle(item) : throw Stopping();
+    /// <summary>Queues an accepted item, or holds it behind an identity operation of its user that came before it.</summary>
+    private TrackHandle Commit(TrackedItem item) => _lanes.TryHold(item) || _queue.TryEnqueue(item) ? new TrackHandle(item) : throw Stopping();
 
     /// <summary>Deferred items whose time came (or a flush released them) go back in the queue, in their places.</summary>
     private void Requeue(List<TrackedItem> items)
@@ -340,6 +376,11 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         _accepting = false;
+        if (ReferenceEquals(_sender.Order, _lanes))
+        {
+            _sender.Order = null; // identity operations no longer wait for a tracker that stopped
+        }
+
         var kept = _ledger.Outbox is not null;
         if (kept)
         {
@@ -551,13 +592,18 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         var later = new Dictionary<DateTimeOffset, List<TrackedItem>>();
         foreach (var row in rows)
         {
-            var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload, row.EnqueuedAt)
+            var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload, row.EnqueuedAt, UserId.FromKey(row.UserKey))
             {
                 OutboxId = row.Id,
                 Attempts = row.Attempts,
                 HoldsPlace = true,
             };
             _ledger.Add(item);
+            if (_lanes.TryHold(item))
+            {
+                continue; // an identity operation of its user is pending: it goes when that ended
+            }
+
             if (row.NextAttemptAt is { } next && next > now)
             {
                 // Rows of one failed request share their next attempt time: one timer for them all.
@@ -603,6 +649,8 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                     return; // closed and drained
                 }
 
+                // An item a deletion of its user purged while it waited in the queue is already completed: dropped here.
+                batch.RemoveAll(static item => !item.TryTakeForSending());
                 if (batch.Count == 0)
                 {
                     continue;

@@ -90,9 +90,9 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
     }
 
     /// <summary>
-    /// Withdraws an item that was never accepted (the queue refused it, its caller cancelled, or storing it failed): out
-    /// of the set and the outbox, and completed with <paramref name="reason"/>, so that a flush that saw it pending does
-    /// not wait forever.
+    /// Withdraws items that were never accepted (the queue refused them, their caller cancelled, or storing them failed)
+    /// or that are purged unsent (their user is being deleted): out of the set and the outbox, and completed with
+    /// <paramref name="reason"/>, so that a flush that saw them pending does not wait forever.
     /// </summary>
     public async ValueTask WithdrawAsync(IReadOnlyList<TrackedItem> items, Exception reason)
     {
@@ -177,6 +177,24 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         ReleasePlaces([item]);
         Finish(item, error);
         return true;
+    }
+
+    /// <summary>The pending items <paramref name="match"/> selects, in no particular order (one pass under the lock, no copy of the rest).</summary>
+    public List<TrackedItem> Collect(Func<TrackedItem, bool> match)
+    {
+        lock (_gate)
+        {
+            var items = new List<TrackedItem>();
+            for (var i = _head; i is not null; i = i.Next)
+            {
+                if (match(i))
+                {
+                    items.Add(i);
+                }
+            }
+
+            return items;
+        }
     }
 
     /// <summary>The pending items now, in no particular order.</summary>

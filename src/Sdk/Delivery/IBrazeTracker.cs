@@ -47,4 +47,27 @@ public interface IBrazeTracker
 
     /// <summary>Items accepted by the tracker and not yet completed.</summary>
     int PendingCount { get; }
+
+    /// <summary>
+    /// Creates aliases (<see cref="IBrazeClient.CreateAliasesAsync"/>) in order with this tracker's items: it is sent
+    /// once the items of those users queued before it completed, and their items queued after it wait until Braze
+    /// answered it (a <c>/users/track</c> by an alias never lands before the alias exists). Returns how many Braze processed.
+    /// </summary>
+    Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default);
+
+    /// <summary>Identifies anonymous profiles (<see cref="IBrazeClient.IdentifyUsersAsync"/>) in order with this tracker's items of those users, as <see cref="CreateAliasesAsync"/> is.</summary>
+    Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames external ids (<see cref="IBrazeClient.RenameExternalIdsAsync"/>) in order with this tracker's items of the old and the new ids.</summary>
+    Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default);
+
+    /// <summary>Merges profiles (<see cref="IBrazeClient.MergeUsersAsync"/>) in order with this tracker's items of both sides.</summary>
+    Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes users (<see cref="IBrazeClient.DeleteUsersAsync"/>): first purges their items not sent yet, in the queue
+    /// and in the outbox (their handles fail with <see cref="BrazeDeliveryException"/>), waits for the ones in flight,
+    /// then sends the deletion; their items queued after it wait until it was answered.
+    /// </summary>
+    Task<DeleteUsersResult> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default);
 }

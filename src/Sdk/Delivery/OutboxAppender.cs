@@ -99,7 +99,7 @@ internal sealed class OutboxAppender : IDisposable
             for (var i = 0; i < group.Count; i++)
             {
                 var item = group[i].Item;
-                entries[i] = new OutboxEntry(item.Array, item.Payload, item.EnqueuedAt);
+                entries[i] = new OutboxEntry(item.Array, item.Payload, item.EnqueuedAt, item.User?.Key);
             }
 
             // A dedicated thread may wait: the outbox is asynchronous for implementations that are.

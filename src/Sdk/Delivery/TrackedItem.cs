@@ -1,14 +1,16 @@
 namespace Braze.Delivery;
 
 /// <summary>
-/// One accepted item: its serialized payload, its place in the pending set (an intrusive list, so tracking it
-/// allocates nothing more), its failed attempts, and its completion, whose task is created only when a caller asks
-/// for it.
+/// One accepted item: its serialized payload and user, its place in the pending set (an intrusive list, so tracking it
+/// allocates nothing more), its failed attempts, whether a request is carrying it now, and its completion, whose task
+/// is created only when a caller asks for it.
 /// </summary>
-internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt)
+internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, UserId? user)
 {
     private const int Pending = 0, Delivered = 1, Failed = 2;
+    private const int Waiting = 0, Sending = 1, Purged = 2;
     private int _state;
+    private int _dispatch;
     private Exception? _error;
     private TaskCompletionSource? _completion;
     private TaskCompletionSource? _attemptEnded;
@@ -19,6 +21,9 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
     public TrackArray Array { get; } = array;
 
     public byte[] Payload { get; } = payload;
+
+    /// <summary>The user it is for (what keeps it in order with that user's identity operations); null when unknown.</summary>
+    public UserId? User { get; } = user;
 
     public long OutboxId { get; set; }
 
@@ -74,8 +79,21 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
         return attempt.Task;
     }
 
-    /// <summary>The current attempt ended without completing the item (it is deferred): wakes the flushes waiting for it.</summary>
-    public void EndAttempt() => Interlocked.Exchange(ref _attemptEnded, null)?.TrySetResult();
+    /// <summary>
+    /// The current attempt ended without completing the item (it is deferred, or held): it waits again (a deletion of
+    /// its user may purge it now), and the flushes waiting for the attempt are woken.
+    /// </summary>
+    public void EndAttempt()
+    {
+        Interlocked.CompareExchange(ref _dispatch, Waiting, Sending);
+        Interlocked.Exchange(ref _attemptEnded, null)?.TrySetResult();
+    }
+
+    /// <summary>A request takes the item; false when a deletion of its user purged it while it waited in the queue (it is dropped).</summary>
+    public bool TryTakeForSending() => Interlocked.CompareExchange(ref _dispatch, Sending, Waiting) == Waiting;
+
+    /// <summary>A deletion of its user takes the item before any request does; false while a request carries it.</summary>
+    public bool TryPurge() => Interlocked.CompareExchange(ref _dispatch, Purged, Waiting) == Waiting;
 
     /// <summary>The completion task, created on first use.</summary>
     public Task GetTask()

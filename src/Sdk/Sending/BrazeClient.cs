@@ -41,6 +41,12 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     public BrazeOptions Options => _options;
 
     /// <inheritdoc />
+    public IBrazeClient Client => this;
+
+    /// <inheritdoc />
+    public IUserOperationOrder? Order { get; set; }
+
+    /// <inheritdoc />
     public async Task<TrackResult> TrackAsync(TrackRequest request, CancellationToken cancellationToken = default)
     {
         var result = await SendAsync(request, validate: true, cancellationToken).ConfigureAwait(false);
@@ -147,11 +153,20 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
             throw new BrazeValidationException([.. validation.Errors.Where(e => e.Severity == ValidationSeverity.Error), .. count.Errors]);
         }
 
-        using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options)), (request, options: _options.Validation));
-        var endpoint = BrazeEndpoints.UsersTrackSync;
-        using var response = await Call(endpoint, () => _api.TrackSyncAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var body = EnsureSuccess(endpoint, response, static r => (r.Message, null));
-        return body.Users.Count > 0 ? body.Users[0].Clone() : default;
+        JsonElement profile = default;
+        async Task SendAsync()
+        {
+            using var content = Serialize(static (w, s) => s.request.WriteTo(w, new BrazeWriteContext(s.options)), (request, options: _options.Validation));
+            var endpoint = BrazeEndpoints.UsersTrackSync;
+            using var response = await Call(endpoint, () => _api.TrackSyncAsync(content, endpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var body = EnsureSuccess(endpoint, response, static r => (r.Message, null));
+            profile = body.Users.Count > 0 ? body.Users[0].Clone() : default;
+        }
+
+        // Read-your-write: after the user's items the tracker queued earlier.
+        IEnumerable<UserId?> users = [.. request.Attributes.Select(a => a.User), .. request.Events.Select(e => e.User), .. request.Purchases.Select(p => p.User)];
+        await InOrderAsync(users, purge: false, SendAsync, cancellationToken).ConfigureAwait(false);
+        return profile;
     }
 
     /// <inheritdoc />
@@ -248,53 +263,100 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
 
     /// <inheritdoc />
     public async Task<int> CreateAliasesAsync(IEnumerable<NewUserAlias> aliases, CancellationToken cancellationToken = default)
-        => (await SendUserOperationAsync(UserOperation.NewAliases(Items(aliases)), BrazeEndpoints.UsersAliasNew, _api.NewAliasesAsync, cancellationToken).ConfigureAwait(false)).AliasesProcessed ?? 0;
+    {
+        var items = Items(aliases);
+        return (await SendUserOperationAsync(UserOperation.NewAliases(items), () => items.SelectMany(a => new[] { UserId.Alias(a.AliasName, a.AliasLabel), a.ExternalId is { } id ? UserId.External(id) : null }), BrazeEndpoints.UsersAliasNew, _api.NewAliasesAsync, cancellationToken).ConfigureAwait(false)).Body.AliasesProcessed ?? 0;
+    }
 
     /// <inheritdoc />
     public Task UpdateAliasesAsync(IEnumerable<UserAliasUpdate> updates, CancellationToken cancellationToken = default)
-        => SendUserOperationAsync(UserOperation.UpdateAliases(Items(updates)), BrazeEndpoints.UsersAliasUpdate, _api.UpdateAliasesAsync, cancellationToken);
+    {
+        var items = Items(updates);
+        return SendUserOperationAsync(UserOperation.UpdateAliases(items), () => items.SelectMany(u => new[] { UserId.Alias(u.OldAliasName, u.AliasLabel), UserId.Alias(u.NewAliasName, u.AliasLabel) }), BrazeEndpoints.UsersAliasUpdate, _api.UpdateAliasesAsync, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<int> IdentifyUsersAsync(IEnumerable<UserIdentification> identifications, MergeBehavior mergeBehavior = MergeBehavior.Merge, CancellationToken cancellationToken = default)
-        => (await SendUserOperationAsync(UserOperation.Identify(Items(identifications), mergeBehavior), BrazeEndpoints.UsersIdentify, _api.IdentifyAsync, cancellationToken).ConfigureAwait(false)).AliasesProcessed ?? 0;
+    {
+        var items = Items(identifications);
+        return (await SendUserOperationAsync(UserOperation.Identify(items, mergeBehavior), () => items.SelectMany(i => new[] { i.User, UserId.External(i.ExternalId) }), BrazeEndpoints.UsersIdentify, _api.IdentifyAsync, cancellationToken).ConfigureAwait(false)).Body.AliasesProcessed ?? 0;
+    }
 
     /// <inheritdoc />
     public async Task<ExternalIdsResult> RenameExternalIdsAsync(IEnumerable<ExternalIdRename> renames, CancellationToken cancellationToken = default)
     {
-        var body = await SendUserOperationAsync(UserOperation.Rename(Items(renames)), BrazeEndpoints.UsersExternalIdsRename, _api.RenameExternalIdsAsync, cancellationToken).ConfigureAwait(false);
+        var items = Items(renames);
+        var (body, _) = await SendUserOperationAsync(UserOperation.Rename(items), () => items.SelectMany(r => new[] { UserId.External(r.CurrentExternalId), UserId.External(r.NewExternalId) }), BrazeEndpoints.UsersExternalIdsRename, _api.RenameExternalIdsAsync, cancellationToken).ConfigureAwait(false);
         return new ExternalIdsResult(body.ExternalIds?.AsReadOnly() ?? UsersExport.NoIds, Texts(body.RenameErrors));
     }
 
     /// <inheritdoc />
     public async Task<ExternalIdsResult> RemoveExternalIdsAsync(IEnumerable<string> deprecatedExternalIds, CancellationToken cancellationToken = default)
     {
-        var body = await SendUserOperationAsync(UserOperation.RemoveExternalIds(Items(deprecatedExternalIds)), BrazeEndpoints.UsersExternalIdsRemove, _api.RemoveExternalIdsAsync, cancellationToken).ConfigureAwait(false);
+        var items = Items(deprecatedExternalIds);
+        var (body, _) = await SendUserOperationAsync(UserOperation.RemoveExternalIds(items), () => items.Select(UserId.External), BrazeEndpoints.UsersExternalIdsRemove, _api.RemoveExternalIdsAsync, cancellationToken).ConfigureAwait(false);
         return new ExternalIdsResult(body.RemovedIds?.AsReadOnly() ?? UsersExport.NoIds, Texts(body.RemovalErrors));
     }
 
     /// <inheritdoc />
     public Task MergeUsersAsync(IEnumerable<UserMerge> merges, CancellationToken cancellationToken = default)
-        => SendUserOperationAsync(UserOperation.Merge(Items(merges)), BrazeEndpoints.UsersMerge, _api.MergeAsync, cancellationToken);
+    {
+        var items = Items(merges);
+        return SendUserOperationAsync(UserOperation.Merge(items), () => items.SelectMany(m => new[] { m.ToMerge, m.ToKeep }), BrazeEndpoints.UsersMerge, _api.MergeAsync, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public async Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default)
-        => (await SendUserOperationAsync(UserOperation.Delete(Items(users)), BrazeEndpoints.UsersDelete, _api.DeleteAsync, cancellationToken).ConfigureAwait(false)).Deleted ?? 0;
+    public async Task<DeleteUsersResult> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default)
+    {
+        var items = Items(users);
+        var (body, purged) = await SendUserOperationAsync(UserOperation.Delete(items), () => items, BrazeEndpoints.UsersDelete, _api.DeleteAsync, cancellationToken, purge: true).ConfigureAwait(false);
+        return new DeleteUsersResult(body.Deleted ?? 0, purged);
+    }
 
     /// <inheritdoc />
     public Task SetSubscriptionStatusAsync(IEnumerable<SubscriptionStatusUpdate> updates, CancellationToken cancellationToken = default)
-        => SendUserOperationAsync(UserOperation.SubscriptionStatus(Items(updates)), BrazeEndpoints.SubscriptionStatusSet, _api.SetSubscriptionStatusAsync, cancellationToken);
+    {
+        var items = Items(updates);
+        return SendUserOperationAsync(UserOperation.SubscriptionStatus(items), () => items.SelectMany(u => u.Users), BrazeEndpoints.SubscriptionStatusSet, _api.SetSubscriptionStatusAsync, cancellationToken);
+    }
 
-    /// <summary>Validates an identity request (nothing is sent when a rule is broken), sends it through the endpoint's pacer and retry policy, and returns Braze's answer.</summary>
-    private async Task<UserOperationResponse> SendUserOperationAsync(
+    /// <summary>
+    /// Validates an identity request (nothing is sent when a rule is broken), then sends it through the endpoint's pacer
+    /// and retry policy, in order with the tracker's items of <paramref name="users"/> (see <see cref="IUserOperationOrder"/>;
+    /// with <paramref name="purge"/> their unsent items are purged instead of waited for). Returns Braze's answer and
+    /// how many items were purged.
+    /// </summary>
+    private async Task<(UserOperationResponse Body, int Purged)> SendUserOperationAsync(
         UserOperation operation,
+        Func<IEnumerable<UserId?>> users,
         BrazeEndpoint endpoint,
         Func<HttpContent, BrazeEndpoint, int, CancellationToken, Task<IApiResponse<UserOperationResponse>>> send,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool purge = false)
     {
         operation.Validate(_options.Validation).ThrowIfInvalid();
-        using var content = Serialize(static (w, o) => o.WriteTo(w), operation);
-        using var response = await Call(endpoint, () => send(content, endpoint, operation.Count, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+        UserOperationResponse? body = null;
+        async Task SendAsync()
+        {
+            using var content = Serialize(static (w, o) => o.WriteTo(w), operation);
+            using var response = await Call(endpoint, () => send(content, endpoint, operation.Count, cancellationToken), cancellationToken).ConfigureAwait(false);
+            body = EnsureSuccess(endpoint, response, static r => (r.Message, r.Errors));
+        }
+
+        var purged = await InOrderAsync(users(), purge, SendAsync, cancellationToken).ConfigureAwait(false);
+        return (body!, purged);
+    }
+
+    /// <summary>Runs <paramref name="send"/> in order with the tracker's items of <paramref name="users"/> when a tracker keeps an order, else at once.</summary>
+    private async Task<int> InOrderAsync(IEnumerable<UserId?> users, bool purge, Func<Task> send, CancellationToken cancellationToken)
+    {
+        if (Order is { } order)
+        {
+            return await order.RunAsync(users.OfType<UserId>().ToHashSet(), purge, send, cancellationToken).ConfigureAwait(false);
+        }
+
+        await send().ConfigureAwait(false);
+        return 0;
     }
 
     private static List<T> Items<T>(IEnumerable<T> items)

@@ -81,9 +81,11 @@ public interface IBrazeClient
 
     /// <summary>
     /// Deletes profiles for good (<c>/users/delete</c>, GDPR; at most 50 identifiers: external ids, aliases, braze ids,
-    /// email addresses). Returns how many Braze deleted. Through the tracker, queued items of those users are purged first.
+    /// email addresses). The workspace's background tracker first purges those users' items it has not sent (in its
+    /// queue and its outbox: sent after the deletion, they would create the profile again) and waits for the ones in
+    /// flight. Returns how many profiles Braze deleted and how many items were purged.
     /// </summary>
-    Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default);
+    Task<DeleteUsersResult> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sets subscription group states (<c>/v2/subscription/status/set</c>, at most 50 users in all): each update names

@@ -10,4 +10,10 @@ internal interface ITrackSender
 {
     /// <summary>Sends the chunker's objects in as many requests as Braze's limits need, reporting every outcome.</summary>
     Task<TrackResult> SendChunksAsync(TrackChunker chunker, CancellationToken cancellationToken);
+
+    /// <summary>The client's identity operations, which the tracker's own go through (one path, one order).</summary>
+    IBrazeClient Client { get; }
+
+    /// <summary>The tracker that keeps the client's identity operations in order with its items (set by the tracker).</summary>
+    IUserOperationOrder? Order { get; set; }
 }

@@ -103,3 +103,25 @@ public sealed class ExternalIdsResult
     /// <summary>Braze's description of each item that failed (its text, as sent).</summary>
     public IReadOnlyList<string> Errors { get; }
 }
+
+/// <summary>
+/// What <c>DeleteUsersAsync</c> did: the profiles Braze deleted, and the items of those users the background tracker
+/// purged first (queued or stored, not sent yet: sent after the deletion, they would create the profile again).
+/// </summary>
+public sealed class DeleteUsersResult
+{
+    /// <summary>Creates the value.</summary>
+    /// <param name="deleted">How many profiles Braze deleted (<c>deleted</c> in its answer).</param>
+    /// <param name="purgedItems">How many not-yet-sent items of those users were purged.</param>
+    public DeleteUsersResult(int deleted, int purgedItems)
+    {
+        Deleted = deleted;
+        PurgedItems = purgedItems;
+    }
+
+    /// <summary>How many profiles Braze deleted; an identifier without a profile is not counted.</summary>
+    public int Deleted { get; }
+
+    /// <summary>How many of those users' items the tracker purged instead of sending (0 without a tracker).</summary>
+    public int PurgedItems { get; }
+}

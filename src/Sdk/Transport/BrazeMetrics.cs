@@ -30,6 +30,7 @@ internal sealed class BrazeMetrics : IDisposable
         _meter.CreateObservableGauge("braze.queue.depth", () => Interlocked.Read(ref _queueDepth), "{object}", "Objects waiting in the background tracker.");
         Deferred = _meter.CreateCounter<long>("braze.objects.deferred", "{object}", "Objects whose request failed for a reason not theirs (no answer, 5xx, 408, 429, 401, 403) and that wait for a later attempt.");
         DeadLettered = _meter.CreateCounter<long>("braze.objects.dead_lettered", "{object}", "Objects the tracker gave up on: rejected by Braze for good, or undelivered past DeadLetterAfter.");
+        Purged = _meter.CreateCounter<long>("braze.objects.purged", "{object}", "Objects purged unsent because their user was deleted (queued, or stored in the outbox).");
         _meter.CreateObservableGauge("braze.delivery.paused", () => Volatile.Read(ref _paused), "{state}", "1 while delivery is paused because Braze answered 401 or 403, else 0.");
         _meter.CreateObservableGauge("braze.outbox.depth", () => OutboxStats()?.Count ?? 0, "{object}", "Objects stored in the tracker's outbox (0 without one).");
         _meter.CreateObservableGauge("braze.outbox.oldest_age", () => OutboxStats() is { OldestEnqueuedAt: { } oldest } ? Math.Max(0, (DateTimeOffset.UtcNow - oldest).TotalSeconds) : 0, "s", "Age of the oldest object in the tracker's outbox.");
@@ -62,6 +63,9 @@ internal sealed class BrazeMetrics : IDisposable
 
     /// <summary>Objects given up on.</summary>
     public Counter<long> DeadLettered { get; }
+
+    /// <summary>Objects purged because their user was deleted.</summary>
+    public Counter<long> Purged { get; }
 
     /// <summary>Sets the paused gauge.</summary>
     public void SetPaused(bool paused) => Volatile.Write(ref _paused, paused ? 1 : 0);

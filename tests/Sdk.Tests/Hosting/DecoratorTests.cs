@@ -95,6 +95,6 @@ public sealed class DecoratorTests
 
         public Task SetSubscriptionStatusAsync(IEnumerable<SubscriptionStatusUpdate> updates, CancellationToken cancellationToken = default) => inner.SetSubscriptionStatusAsync(updates, cancellationToken);
 
-        public Task<int> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default) => inner.DeleteUsersAsync(users, cancellationToken);
+        public Task<DeleteUsersResult> DeleteUsersAsync(IEnumerable<UserId> users, CancellationToken cancellationToken = default) => inner.DeleteUsersAsync(users, cancellationToken);
     }
 }
