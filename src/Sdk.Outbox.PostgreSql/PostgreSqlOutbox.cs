@@ -14,7 +14,7 @@ namespace Braze;
 public sealed class PostgreSqlOutbox : IBrazeOutbox
 {
     /// <summary>The schema version this code writes; older versions are migrated at open.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlOutboxOptions _options;
@@ -72,9 +72,9 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
 
     /// <summary>The insert of a batch: held by this instance from the start (appended by its tracker), or by nobody (enqueued in a caller's transaction).</summary>
     private string InsertSql(bool owned) => $"""
-        INSERT INTO {_items} (id, array_kind, payload, enqueued_at, lease_owner, lease_until)
-        SELECT nextval(pg_get_serial_sequence('{_items}', 'id')), k, p, t, {(owned ? "@owner, now() + @lease" : "NULL, NULL")}
-        FROM unnest(@kinds, @payloads, @times) WITH ORDINALITY AS u(k, p, t, ord) ORDER BY ord
+        INSERT INTO {_items} (id, array_kind, payload, enqueued_at, user_key, lease_owner, lease_until)
+        SELECT nextval(pg_get_serial_sequence('{_items}', 'id')), k, p, t, u, {(owned ? "@owner, now() + @lease" : "NULL, NULL")}
+        FROM unnest(@kinds, @payloads, @times, @users) WITH ORDINALITY AS x(k, p, t, u, ord) ORDER BY ord
         RETURNING id;
         """;
 
@@ -83,17 +83,20 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         var kinds = new short[entries.Count];
         var payloads = new byte[entries.Count][];
         var times = new DateTime[entries.Count];
+        var users = new string?[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
             kinds[i] = (short)entries[i].Array;
             payloads[i] = entries[i].Payload.ToArray();
             times[i] = entries[i].EnqueuedAt.UtcDateTime;
+            users[i] = entries[i].UserKey;
         }
 
         // Ids come from the sequence in the rows' order, so sorting them gives the entries' order whatever RETURNING's is.
         command.Parameters.AddWithValue("kinds", kinds);
         command.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
         command.Parameters.AddWithValue("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, times);
+        command.Parameters.AddWithValue("users", NpgsqlDbType.Array | NpgsqlDbType.Text, users);
         var ids = new List<long>(entries.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -142,7 +145,7 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
                 FOR UPDATE SKIP LOCKED)
             UPDATE {_items} AS i SET lease_owner = @owner, lease_until = now() + @lease
             FROM due WHERE i.id = due.id
-            RETURNING i.id, i.array_kind, i.payload, i.enqueued_at, i.attempts, i.next_attempt_at, due.lease_owner IS NOT NULL;
+            RETURNING i.id, i.array_kind, i.payload, i.enqueued_at, i.attempts, i.next_attempt_at, due.lease_owner IS NOT NULL, i.user_key;
             """);
         command.Parameters.AddWithValue("max", max);
         command.Parameters.AddWithValue("owner", Owner);
@@ -159,7 +162,8 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
                     (byte[])reader.GetValue(2),
                     new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
                     reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero)));
+                    reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
                 takenOver += reader.GetBoolean(6) ? 1 : 0;
             }
         }
@@ -193,9 +197,9 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
     public async ValueTask DeadLetterAsync(IReadOnlyList<long> ids, string reason, CancellationToken cancellationToken)
         => await ExecuteOwnedAsync(
             $"""
-            WITH gone AS (DELETE FROM {_items} WHERE id = ANY(@ids) AND lease_owner = @owner RETURNING array_kind, payload, enqueued_at)
-            INSERT INTO {_deadLetters} (array_kind, payload, enqueued_at, dead_lettered_at, reason)
-            SELECT array_kind, payload, enqueued_at, now(), @reason FROM gone;
+            WITH gone AS (DELETE FROM {_items} WHERE id = ANY(@ids) AND lease_owner = @owner RETURNING array_kind, payload, enqueued_at, user_key)
+            INSERT INTO {_deadLetters} (array_kind, payload, enqueued_at, dead_lettered_at, reason, user_key)
+            SELECT array_kind, payload, enqueued_at, now(), @reason, user_key FROM gone;
             """,
             ids,
             c => c.Parameters.AddWithValue("reason", reason ?? string.Empty),
@@ -231,11 +235,43 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         ArgumentNullException.ThrowIfNull(ids);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         await using var command = _dataSource.CreateCommand($"""
-            WITH back AS (DELETE FROM {_deadLetters} WHERE id = ANY(@ids) RETURNING array_kind, payload, enqueued_at)
-            INSERT INTO {_items} (array_kind, payload, enqueued_at) SELECT array_kind, payload, enqueued_at FROM back;
+            WITH back AS (DELETE FROM {_deadLetters} WHERE id = ANY(@ids) RETURNING array_kind, payload, enqueued_at, user_key)
+            INSERT INTO {_items} (array_kind, payload, enqueued_at, user_key) SELECT array_kind, payload, enqueued_at, user_key FROM back;
             """);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes, in one statement (one transaction), the stored items of the users <paramref name="userKeys"/> names
+    /// that no live lease holds (none, or one that expired: left by an instance that stopped, replayed from the dead
+    /// letters, or enqueued in a caller's transaction and not claimed yet), and every dead letter of those users;
+    /// returns how many rows it removed, items and dead letters together. Items under a live lease are not removed:
+    /// this instance's are its tracker's to purge, another instance's are in flight there. Rows stored without a user
+    /// key (by a package before schema version 2) are never removed.
+    /// </summary>
+    public async ValueTask<int> PurgeAsync(IReadOnlyList<string> userKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userKeys);
+        var keys = userKeys.Where(k => k is not null).Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return 0;
+        }
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        // A row a concurrent claim is taking is locked: the DELETE waits for it and then sees its new, live lease.
+        await using var command = _dataSource.CreateCommand($"""
+            WITH items AS (
+                DELETE FROM {_items}
+                WHERE user_key = ANY(@keys) AND (lease_owner IS NULL OR lease_until < now())
+                RETURNING 1),
+            letters AS (
+                DELETE FROM {_deadLetters} WHERE user_key = ANY(@keys) RETURNING 1)
+            SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM letters);
+            """);
+        command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc />
@@ -395,6 +431,19 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
                 INSERT INTO {schema}.outbox_schema (version) VALUES (1);
                 """, connection, transaction);
             await v1.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        if (version < 2)
+        {
+            // The user an item is for, so that a purge finds a deleted user's items; rows written before keep NULL
+            // (unknown), and a purge never removes those. Adding a nullable column without a default rewrites nothing.
+            await using var v2 = new NpgsqlCommand($"""
+                ALTER TABLE {_items} ADD COLUMN IF NOT EXISTS user_key text NULL;
+                ALTER TABLE {_deadLetters} ADD COLUMN IF NOT EXISTS user_key text NULL;
+                CREATE INDEX IF NOT EXISTS outbox_items_user_key ON {_items} (user_key);
+                INSERT INTO {schema}.outbox_schema (version) VALUES (2);
+                """, connection, transaction);
+            await v2.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);

@@ -11,11 +11,17 @@ namespace Braze;
 /// </summary>
 public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
 {
-    // user_version 0 with an outbox table is the first format (id, kind, payload, enqueued_at as ISO text).
-    private const int SchemaVersion = 2;
+    // user_version 0 with an outbox table is the first format (id, kind, payload, enqueued_at as ISO text); 2 added
+    // attempts, next_attempt_at, last_error, owner and the dead letters; 3 added user_key to both tables.
+    private const int SchemaVersion = 3;
+
+    // Keys per DELETE of a purge: under SQLite's smallest limit of bound parameters (999 before 3.32), with room for $run.
+    private const int PurgeBatch = 500;
 
     // enqueued_at has no type on purpose: UTC ticks are stored as integers, and the rare unreadable text kept as text.
-    private const string OutboxColumns = "(id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT, owner INTEGER)";
+    private const string OutboxColumns = "(id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT, owner INTEGER, user_key TEXT)";
+
+    private const string DeadLetterColumns = "(id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER, payload BLOB, enqueued_at INTEGER, dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL, user_key TEXT)";
 
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
@@ -78,13 +84,14 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         var ids = new long[entries.Count];
         Write(() =>
         {
-            var insert = _insert ??= Command("INSERT INTO outbox (kind, payload, enqueued_at, attempts, owner) VALUES ($kind, $payload, $at, 0, $run) RETURNING id;", "$kind", "$payload", "$at", "$run");
+            var insert = _insert ??= Command("INSERT INTO outbox (kind, payload, enqueued_at, attempts, owner, user_key) VALUES ($kind, $payload, $at, 0, $run, $user) RETURNING id;", "$kind", "$payload", "$at", "$run", "$user");
             insert.Parameters[3].Value = _run;
             for (var i = 0; i < entries.Count; i++)
             {
                 insert.Parameters[0].Value = (int)entries[i].Array;
                 insert.Parameters[1].Value = entries[i].Payload.ToArray();
                 insert.Parameters[2].Value = entries[i].EnqueuedAt.UtcTicks;
+                insert.Parameters[4].Value = (object?)entries[i].UserKey ?? DBNull.Value;
                 ids[i] = (long)insert.ExecuteScalar()!;
             }
         });
@@ -97,7 +104,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         var items = new List<OutboxItem>();
         Write(() =>
         {
-            using var select = Command("SELECT id, kind, payload, enqueued_at, attempts, next_attempt_at FROM outbox WHERE owner IS NOT $run ORDER BY id LIMIT $max;", "$run", "$max");
+            using var select = Command("SELECT id, kind, payload, enqueued_at, attempts, next_attempt_at, user_key FROM outbox WHERE owner IS NOT $run ORDER BY id LIMIT $max;", "$run", "$max");
             using var own = Command("UPDATE outbox SET owner = $run WHERE id = $id;", "$run", "$id");
             select.Parameters[0].Value = own.Parameters[0].Value = _run;
             while (items.Count < max)
@@ -222,7 +229,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
         Write(() =>
         {
             // A new item: no owner (the running tracker claims it), no attempts, and its age starts now.
-            using var copy = Command("INSERT INTO outbox (kind, payload, enqueued_at, attempts) SELECT kind, payload, $now, 0 FROM dead_letter WHERE id = $id;", "$id", "$now");
+            using var copy = Command("INSERT INTO outbox (kind, payload, enqueued_at, attempts, user_key) SELECT kind, payload, $now, 0, user_key FROM dead_letter WHERE id = $id;", "$id", "$now");
             using var delete = Command("DELETE FROM dead_letter WHERE id = $id;", "$id");
             copy.Parameters[1].Value = _time.GetUtcNow().UtcTicks;
             foreach (var id in ids)
@@ -236,6 +243,49 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
             }
         });
         return ValueTask.FromResult(moved);
+    }
+
+    /// <summary>
+    /// Removes, in one transaction, the stored items of the users <paramref name="userKeys"/> names that this run does
+    /// not hold (left by an earlier run, or replayed from the dead letters and not claimed yet), and every dead letter
+    /// of those users; returns how many rows it removed, items and dead letters together. Items this run appended or
+    /// claimed are its tracker's to purge. Rows stored without a user key (by an SDK before format 3) are never removed.
+    /// </summary>
+    public ValueTask<int> PurgeAsync(IReadOnlyList<string> userKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userKeys);
+        var keys = userKeys.Where(k => k is not null).Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var removed = 0;
+        Write(() =>
+        {
+            for (var start = 0; start < keys.Length; start += PurgeBatch)
+            {
+                var batch = keys.AsSpan(start, Math.Min(PurgeBatch, keys.Length - start));
+                var names = new string[batch.Length];
+                for (var i = 0; i < names.Length; i++)
+                {
+                    names[i] = "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var list = string.Join(", ", names);
+                using var items = Command($"DELETE FROM outbox WHERE user_key IN ({list}) AND owner IS NOT $run;", [.. names, "$run"]);
+                using var letters = Command($"DELETE FROM dead_letter WHERE user_key IN ({list});", names);
+                for (var i = 0; i < names.Length; i++)
+                {
+                    items.Parameters[i].Value = letters.Parameters[i].Value = batch[i];
+                }
+
+                items.Parameters[names.Length].Value = _run;
+                removed += items.ExecuteNonQuery();
+                removed += letters.ExecuteNonQuery();
+            }
+        });
+        return ValueTask.FromResult(removed);
     }
 
     /// <inheritdoc />
@@ -357,11 +407,29 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
                 Execute(connection, "ALTER TABLE outbox_v2 RENAME TO outbox;");
             }
 
-            Execute(connection, "CREATE TABLE IF NOT EXISTS dead_letter (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER, payload BLOB, enqueued_at INTEGER, dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL);");
+            Execute(connection, "CREATE TABLE IF NOT EXISTS dead_letter " + DeadLetterColumns + ";");
             Execute(connection, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
+        }
+
+        if (version < 3)
+        {
+            // The user an item is for, so that a purge finds a deleted user's items; rows of older formats keep NULL
+            // (unknown), and a purge never removes those. A table created or rebuilt above has the column already.
+            foreach (var table in new[] { "outbox", "dead_letter" })
+            {
+                if (!HasColumn(connection, table, "user_key"))
+                {
+                    Execute(connection, $"ALTER TABLE {table} ADD COLUMN user_key TEXT;");
+                }
+            }
+
+            Execute(connection, "CREATE INDEX IF NOT EXISTS outbox_user_key ON outbox (user_key);");
             Execute(connection, $"PRAGMA user_version = {SchemaVersion};");
         }
     }
+
+    private static string? ReadText(SqliteDataReader reader, int ordinal)
+        => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static bool HasColumn(SqliteConnection connection, string table, string column)
     {
@@ -428,7 +496,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
             return (id, null, "its time of acceptance is unreadable");
         }
 
-        return (id, new OutboxItem(id, (TrackArray)kind, payload, enqueued.Value, reader.IsDBNull(4) ? 0 : reader.GetInt32(4), ReadTime(reader, 5)), null);
+        return (id, new OutboxItem(id, (TrackArray)kind, payload, enqueued.Value, reader.IsDBNull(4) ? 0 : reader.GetInt32(4), ReadTime(reader, 5), ReadText(reader, 6)), null);
     }
 
     private static bool IsJsonObject(byte[] payload)
@@ -467,7 +535,7 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
 
     private void MoveToDeadLetters(long id, string reason)
     {
-        using var copy = Command("INSERT INTO dead_letter (kind, payload, enqueued_at, dead_lettered_at, reason) SELECT kind, payload, enqueued_at, $now, $reason FROM outbox WHERE id = $id;", "$id", "$now", "$reason");
+        using var copy = Command("INSERT INTO dead_letter (kind, payload, enqueued_at, dead_lettered_at, reason, user_key) SELECT kind, payload, enqueued_at, $now, $reason, user_key FROM outbox WHERE id = $id;", "$id", "$now", "$reason");
         copy.Parameters[0].Value = id;
         copy.Parameters[1].Value = _time.GetUtcNow().UtcTicks;
         copy.Parameters[2].Value = reason;

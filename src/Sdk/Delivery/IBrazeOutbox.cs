@@ -46,9 +46,10 @@ public interface IBrazeOutbox : IAsyncDisposable
     /// <summary>
     /// Removes the stored items of the users <paramref name="userKeys"/> names (<see cref="OutboxEntry.UserKey"/>) that
     /// no tracker holds now: left by an earlier run, replayed from the dead letters, or (in a fleet) whose lease
-    /// expired. Returns how many it removed. The tracker calls it when it deletes a user, after it purged the items it
-    /// holds itself: sent after the deletion, they would create the profile again. Items stored without a user key
-    /// are never removed.
+    /// expired; and every dead letter of those users, so that a deleted user's data is not kept there either. Returns
+    /// how many it removed, items and dead letters together. The tracker calls it when it deletes a user, after it
+    /// purged the items it holds itself: sent after the deletion, they would create the profile again. Items and dead
+    /// letters stored without a user key are never removed.
     /// </summary>
     ValueTask<int> PurgeAsync(IReadOnlyList<string> userKeys, CancellationToken cancellationToken);
 }

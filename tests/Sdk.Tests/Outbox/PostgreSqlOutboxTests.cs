@@ -42,6 +42,11 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
 
     private static OutboxEntry Entry(int n, TrackArray array = TrackArray.Events) => new(array, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), s_time.AddSeconds(n));
 
+    private static OutboxEntry Entry(int n, string? user) => new(TrackArray.Events, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), s_time.AddSeconds(n), user);
+
+    /// <summary>The payloads of a table's rows, in id order, comma-separated.</summary>
+    private async Task<string?> Payloads(string table) => (await Sql($"SELECT string_agg(convert_from(payload, 'UTF8'), ',' ORDER BY id) FROM {_schema}.{table};")) as string;
+
     private static string Text(byte[] payload) => Encoding.UTF8.GetString(payload);
 
     [Fact]
@@ -184,10 +189,122 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_user_key_is_kept_through_append_enqueue_claim_dead_letters_and_replay()
+    {
+        const string Alias = "user_alias:6:device:abc";
+        var a = Open();
+        var ids = await a.AppendAsync([Entry(1, "external_id:user-42"), Entry(2, null), Entry(3, Alias)], CancellationToken.None);
+        await using (var connection = new NpgsqlConnection(PostgresServer.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await a.EnqueueAsync(new TrackRequest().Add(new TrackEvent(UserId.Email("a@b.c"), "signed_up", s_time.AddSeconds(4))), transaction);
+            await transaction.CommitAsync();
+        }
+
+        await a.DeadLetterAsync([ids[1], ids[2]], "refused", CancellationToken.None);
+        Assert.Equal("-," + Alias, await Sql($"SELECT string_agg(coalesce(user_key, '-'), ',' ORDER BY id) FROM {_schema}.outbox_dead_letters;"));
+        var letters = await a.ReadDeadLettersAsync(10, CancellationToken.None);
+        Assert.Equal(2, await a.ReplayDeadLettersAsync([.. letters.Select(l => l.Id)], CancellationToken.None));
+        await a.DisposeAsync();
+
+        var claimed = await Open().ClaimAsync(10, CancellationToken.None);
+        Assert.Equal(4, claimed.Count);
+        Assert.Equal(["external_id:user-42", null, Alias, "email:a@b.c"], claimed.Select(i => i.UserKey));
+        Assert.Equal(["""{"n":1}""", """{"n":2}""", """{"n":3}"""], claimed.Take(3).Select(i => Text(i.Payload)));
+    }
+
+    [Fact]
+    public async Task Purge_removes_the_given_users_unleased_items_and_dead_letters_and_nothing_under_a_live_lease()
+    {
+        const string U1 = "external_id:u1", U2 = "external_id:u2", U3 = "external_id:u3";
+        var left = Open();
+        await left.AppendAsync([Entry(1, U1), Entry(2, U2), Entry(3, null), Entry(4, U3), Entry(5, U1)], CancellationToken.None);
+        var letters = await left.AppendAsync([Entry(6, U1), Entry(7, U3)], CancellationToken.None);
+        await left.DeadLetterAsync(letters, "refused", CancellationToken.None);
+        await left.DisposeAsync(); // a graceful stop: items 1 to 5 belong to nobody now
+
+        var purger = Open();
+        var own = Assert.Single(await purger.ClaimAsync(1, CancellationToken.None)); // item 1 (u1): leased by this instance
+        Assert.Equal(U1, own.UserKey);
+        await purger.AppendAsync([Entry(8, U1)], CancellationToken.None); // leased by this instance from the start
+
+        var live = Open();
+        await live.AppendAsync([Entry(9, U1)], CancellationToken.None); // in flight on another instance
+        var stalled = Open();
+        var expired = await stalled.AppendAsync([Entry(10, U1), Entry(11, U2)], CancellationToken.None);
+        await Sql($"UPDATE {_schema}.outbox_items SET lease_until = now() - interval '1 second' WHERE id IN ({expired[0]}, {expired[1]});"); // paused past its lease
+
+        // 2 (u2) and 5 (u1) unleased, 10 (u1) and 11 (u2) under an expired lease, and the dead letter 6 (u1).
+        Assert.Equal(5, await purger.PurgeAsync([U1, U2, "external_id:nobody", U1], CancellationToken.None));
+        Assert.Equal(0, await purger.PurgeAsync([U1, U2], CancellationToken.None));
+        Assert.Equal(0, await purger.PurgeAsync([], CancellationToken.None));
+
+        Assert.Equal("""{"n":1},{"n":3},{"n":4},{"n":8},{"n":9}""", await Payloads("outbox_items"));
+        Assert.Equal("""{"n":7}""", await Payloads("outbox_dead_letters"));
+
+        // Once the other instance lets go, its items are no longer in flight and a purge takes them.
+        await live.DisposeAsync();
+        Assert.Equal(1, await purger.PurgeAsync([U1], CancellationToken.None));
+        Assert.Equal("""{"n":1},{"n":3},{"n":4},{"n":8}""", await Payloads("outbox_items"));
+        await purger.CompleteAsync([own.Id], CancellationToken.None); // what it holds is still its own to finish
+        Assert.Equal("""{"n":3},{"n":4},{"n":8}""", await Payloads("outbox_items"));
+    }
+
+    [Fact]
+    public async Task A_version_1_schema_is_migrated_and_keeps_its_rows_without_a_user_key()
+    {
+        var items = $"{_schema}.outbox_items";
+        var letters = $"{_schema}.outbox_dead_letters";
+        // The version-1 schema exactly as the package before version 2 created it, with an item and a dead letter.
+        await Sql($"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.outbox_schema (version integer NOT NULL);
+            CREATE TABLE {items} (
+                id bigserial PRIMARY KEY,
+                array_kind smallint NOT NULL,
+                payload bytea NOT NULL,
+                enqueued_at timestamptz NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NULL,
+                last_error text NULL,
+                lease_owner uuid NULL,
+                lease_until timestamptz NULL);
+            CREATE INDEX outbox_items_claim ON {items} (enqueued_at, id);
+            CREATE INDEX outbox_items_owner ON {items} (lease_owner);
+            CREATE TABLE {letters} (
+                id bigserial PRIMARY KEY,
+                array_kind smallint NOT NULL,
+                payload bytea NOT NULL,
+                enqueued_at timestamptz NOT NULL,
+                dead_lettered_at timestamptz NOT NULL,
+                reason text NOT NULL);
+            INSERT INTO {_schema}.outbox_schema (version) VALUES (1);
+            """);
+        await Sql($$"""INSERT INTO {{items}} (array_kind, payload, enqueued_at, attempts) VALUES (1, convert_to('{"n":1}', 'UTF8'), '2024-05-01T12:00:01Z', 3);""");
+        await Sql($$"""INSERT INTO {{letters}} (array_kind, payload, enqueued_at, dead_lettered_at, reason) VALUES (1, convert_to('{"n":2}', 'UTF8'), '2024-05-01T12:00:02Z', now(), 'refused');""");
+
+        var outbox = Open();
+        Assert.Equal(0, await outbox.PurgeAsync(["external_id:u1"], CancellationToken.None)); // rows without a key stay
+        var item = Assert.Single(await outbox.ClaimAsync(10, CancellationToken.None));
+        Assert.Equal(("""{"n":1}""", 3, s_time.AddSeconds(1), (string?)null), (Text(item.Payload), item.Attempts, item.EnqueuedAt, item.UserKey));
+        Assert.Equal("refused", Assert.Single(await outbox.ReadDeadLettersAsync(10, CancellationToken.None)).Reason);
+
+        Assert.Equal("1,2", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;"));
+        Assert.Equal(1L, await Sql($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'outbox_items_user_key';"));
+
+        // The migrated schema goes on working with keys.
+        await outbox.AppendAsync([Entry(3, "external_id:u1")], CancellationToken.None);
+        await outbox.DisposeAsync();
+        Assert.Equal(1, await Open().PurgeAsync(["external_id:u1"], CancellationToken.None));
+        Assert.Equal("""{"n":1}""", await Payloads("outbox_items"));
+    }
+
+    [Fact]
     public async Task The_schema_is_created_once_and_a_newer_format_is_refused()
     {
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Open().GetStatsAsync(CancellationToken.None).AsTask()));
-        Assert.Equal(1L, await Sql($"SELECT count(*) FROM {_schema}.outbox_schema;"));
+        Assert.Equal("1,2", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;")); // each step once
 
         await Sql($"INSERT INTO {_schema}.outbox_schema (version) VALUES ({PostgreSqlOutbox.SchemaVersion + 1});");
         var error = await Assert.ThrowsAsync<BrazeException>(() => Open().GetStatsAsync(CancellationToken.None).AsTask());

@@ -36,6 +36,16 @@ public sealed class SqliteOutboxTests : IDisposable
 
     private static OutboxEntry Entry(int n, DateTimeOffset at, TrackArray array = TrackArray.Events) => new(array, Json(n), at);
 
+    private static OutboxEntry Entry(int n, string? user) => new(TrackArray.Events, Json(n), s_time.AddSeconds(n), user);
+
+    private static object? Scalar(string path, string sql)
+    {
+        using var connection = Raw(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     private static string Text(byte[] payload) => Encoding.UTF8.GetString(payload);
 
     private static SqliteOutbox Open(string path, TimeProvider? time = null, bool moveDamagedFileAside = false) =>
@@ -498,6 +508,130 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task The_user_key_is_kept_through_append_claim_dead_letters_and_replay()
+    {
+        const string Alias = "user_alias:6:device:abc";
+        long[] ids;
+        using (var first = Open(File1))
+        {
+            ids = await first.AppendAsync([Entry(1, "external_id:user-42"), Entry(2, null), Entry(3, Alias), Entry(4, "email:a@b.c")], CancellationToken.None);
+        }
+
+        using var second = Open(File1);
+        var items = await second.ClaimAsync(10, CancellationToken.None);
+        Assert.Equal(["external_id:user-42", null, Alias, "email:a@b.c"], items.Select(i => i.UserKey));
+
+        await second.DeadLetterAsync([ids[1], ids[2]], "refused", CancellationToken.None);
+        var letters = await second.ReadDeadLettersAsync(10, CancellationToken.None);
+        Assert.Equal(2, await second.ReplayDeadLettersAsync([.. letters.Select(l => l.Id)], CancellationToken.None));
+        var replayed = await second.ClaimAsync(10, CancellationToken.None);
+        Assert.Equal(["""{"n":2}""", """{"n":3}"""], replayed.Select(i => Text(i.Payload)));
+        Assert.Equal([null, Alias], replayed.Select(i => i.UserKey));
+    }
+
+    [Fact]
+    public async Task Purge_removes_the_items_and_dead_letters_of_the_given_users_that_this_run_does_not_hold()
+    {
+        const string U1 = "external_id:u1", U2 = "external_id:u2", U3 = "external_id:u3";
+        using (var first = Open(File1))
+        {
+            var ids = await first.AppendAsync(
+                [Entry(1, U1), Entry(2, U1), Entry(3, U2), Entry(4, null), Entry(5, U3), Entry(6, U1), Entry(7, U3), Entry(8, U2)],
+                CancellationToken.None);
+            await first.DeadLetterAsync([ids[5], ids[6], ids[7]], "refused", CancellationToken.None); // 6 (u1), 7 (u3), 8 (u2)
+        }
+
+        using (var second = Open(File1))
+        {
+            Assert.Equal(["""{"n":1}"""], (await second.ClaimAsync(1, CancellationToken.None)).Select(i => Text(i.Payload))); // held by this run now
+            await second.AppendAsync([Entry(9, U1)], CancellationToken.None); // held from the start
+            var u2Letter = (await second.ReadDeadLettersAsync(10, CancellationToken.None)).Single(l => Text(l.Payload) == """{"n":8}""");
+            Assert.Equal(1, await second.ReplayDeadLettersAsync([u2Letter.Id], CancellationToken.None)); // unowned again
+
+            // 2 (u1), 3 (u2) left by the earlier run, 8 (u2) replayed, and the dead letter 6 (u1).
+            Assert.Equal(4, await second.PurgeAsync([U1, U2, "external_id:nobody", U1], CancellationToken.None));
+            Assert.Equal(0, await second.PurgeAsync([U1, U2], CancellationToken.None));
+            Assert.Equal(0, await second.PurgeAsync([], CancellationToken.None));
+
+            var stats = await second.GetStatsAsync(CancellationToken.None);
+            Assert.Equal((4L, 1L), (stats.Count, stats.DeadLetters));
+            var letter = Assert.Single(await second.ReadDeadLettersAsync(10, CancellationToken.None));
+            Assert.Equal("""{"n":7}""", Text(letter.Payload));
+        }
+
+        using var third = Open(File1);
+        var left = await third.ClaimAsync(10, CancellationToken.None);
+        Assert.Equal(["""{"n":1}""", """{"n":4}""", """{"n":5}""", """{"n":9}"""], left.Select(i => Text(i.Payload)));
+        Assert.Equal([U1, null, U3, U1], left.Select(i => i.UserKey));
+    }
+
+    [Fact]
+    public async Task Purge_removes_what_an_earlier_run_held_once_it_stopped()
+    {
+        const string U1 = "external_id:u1";
+        using (var first = Open(File1))
+        {
+            await first.AppendAsync([Entry(1, U1), Entry(2, U1)], CancellationToken.None);
+            Assert.Equal(0, await first.PurgeAsync([U1], CancellationToken.None)); // its own
+        }
+
+        using var second = Open(File1);
+        Assert.Equal(2, await second.PurgeAsync([U1], CancellationToken.None));
+        Assert.Empty(await second.ClaimAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Purge_takes_more_keys_than_SQLite_binds_in_one_statement()
+    {
+        var keys = Enumerable.Range(0, 2_500).Select(i => $"external_id:user-{i}").ToList();
+        using (var first = Open(File1))
+        {
+            var ids = await first.AppendAsync([Entry(1, keys[0]), Entry(2, keys[1_200]), Entry(3, keys[2_499]), Entry(4, "external_id:kept"), Entry(5, keys[2_000])], CancellationToken.None);
+            await first.DeadLetterAsync([ids[4]], "refused", CancellationToken.None);
+        }
+
+        using var second = Open(File1);
+        Assert.Equal(4, await second.PurgeAsync(keys, CancellationToken.None));
+        var item = Assert.Single(await second.ClaimAsync(10, CancellationToken.None));
+        Assert.Equal("external_id:kept", item.UserKey);
+        Assert.Empty(await second.ReadDeadLettersAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_version_2_file_is_migrated_in_place_and_keeps_its_rows_without_a_user_key()
+    {
+        using (var connection = Raw(File1))
+        {
+            // The format-2 schema exactly as the SDK before format 3 created it, with a row of its run 1 and a dead letter.
+            Execute(connection, "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, payload BLOB NOT NULL, enqueued_at NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT, owner INTEGER);");
+            Execute(connection, "CREATE TABLE dead_letter (id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER, payload BLOB, enqueued_at INTEGER, dead_lettered_at INTEGER NOT NULL, reason TEXT NOT NULL);");
+            Execute(connection, "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
+            Execute(connection, "INSERT INTO meta (key, value) VALUES ('run', 1);");
+            Execute(connection, "INSERT INTO outbox (kind, payload, enqueued_at, attempts, next_attempt_at, last_error, owner) VALUES (1, $payload, $at, 2, $next, 'HTTP 503', 1);", ("$payload", Json(1)), ("$at", s_time.UtcTicks), ("$next", s_time.AddMinutes(1).UtcTicks));
+            Execute(connection, "INSERT INTO dead_letter (kind, payload, enqueued_at, dead_lettered_at, reason) VALUES (1, $payload, $at, $at, 'refused');", ("$payload", Json(2)), ("$at", s_time.UtcTicks));
+            Execute(connection, "PRAGMA user_version = 2;");
+        }
+
+        using (var outbox = Open(File1))
+        {
+            var item = Assert.Single(await outbox.ClaimAsync(10, CancellationToken.None));
+            Assert.Equal(("""{"n":1}""", 2, s_time.AddMinutes(1), (string?)null), (Text(item.Payload), item.Attempts, item.NextAttemptAt!.Value, item.UserKey));
+            Assert.Equal("refused", Assert.Single(await outbox.ReadDeadLettersAsync(10, CancellationToken.None)).Reason);
+            await outbox.AppendAsync([Entry(3, "external_id:u1")], CancellationToken.None);
+        }
+
+        Assert.Equal(3L, Scalar(File1, "PRAGMA user_version;"));
+        Assert.Equal(1L, Scalar(File1, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_user_key';"));
+        Assert.Equal(1L, Scalar(File1, "SELECT COUNT(*) FROM pragma_table_info('dead_letter') WHERE name = 'user_key';"));
+
+        using var reopened = Open(File1); // opening a migrated file again changes nothing
+        Assert.Equal(1, await reopened.PurgeAsync(["external_id:u1", "external_id:u2"], CancellationToken.None)); // rows without a key stay
+        var again = Assert.Single(await reopened.ClaimAsync(10, CancellationToken.None));
+        Assert.Equal(("""{"n":1}""", (string?)null), (Text(again.Payload), again.UserKey));
+        Assert.Single(await reopened.ReadDeadLettersAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_first_format_row_with_an_unreadable_time_is_dead_lettered_alone_and_the_file_opens()
     {
         using (var connection = Raw(File1))
@@ -587,6 +721,7 @@ public sealed class SqliteOutboxTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.ClaimAsync(1, CancellationToken.None));
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.GetStatsAsync(CancellationToken.None));
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.ReadDeadLettersAsync(1, CancellationToken.None));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.PurgeAsync(["external_id:u"], CancellationToken.None));
     }
 
     [Fact]
