@@ -38,6 +38,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     private readonly ITrackSender _sender;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _claimGate = new(1, 1);
     private readonly CancellationTokenSource _sendCts = new();
     private readonly object _startGate = new();
     private readonly TaskCompletionSource _firstClaim = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,7 +67,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _deferred = new DeferredItems(_time, Requeue);
         _delivery = new BatchDelivery(sender, _ledger, _deferred, Requeue, _tracker, _time, _logger, metrics);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
-        _lanes = new UserLanes(_ledger, () => Interlocked.Increment(ref _sequence), item => _queue.TryEnqueue(item), _logger, metrics);
+        _lanes = new UserLanes(_ledger, () => Interlocked.Increment(ref _sequence), item => _queue.TryEnqueue(item), _claimGate, _logger, metrics);
         sender.Order = _lanes; // the client's identity operations keep their order with this tracker's items
         metrics?.ObserveOutbox(() => _outboxStats is { } s ? (s.Count, s.OldestEnqueuedAt, s.DeadLetters) : null);
     }
@@ -542,12 +543,24 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
 
             IReadOnlyList<OutboxItem> rows;
+            // A deletion purging the outbox waits for a claim in progress: a row is in the outbox or in the ledger, never in between.
+            try
+            {
+                await _claimGate.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _queue.Release(places);
+                return;
+            }
+
             try
             {
                 rows = await outbox.ClaimAsync(places, token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!token.IsCancellationRequested)
             {
+                _claimGate.Release();
                 _queue.Release(places);
                 _firstClaim.TrySetResult();
                 LogClaimFailed(_logger, ex);
@@ -556,6 +569,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
             catch (OperationCanceledException)
             {
+                _claimGate.Release();
                 _queue.Release(places);
                 return;
             }
@@ -568,6 +582,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             }
             finally
             {
+                _claimGate.Release();
                 _firstClaim.TrySetResult();
             }
 
@@ -597,13 +612,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 OutboxId = row.Id,
                 Attempts = row.Attempts,
                 HoldsPlace = true,
+                FromOutbox = true, // never held behind an operation: older than all of them, they wait for it (or purge it)
             };
             _ledger.Add(item);
-            if (_lanes.TryHold(item))
-            {
-                continue; // an identity operation of its user is pending: it goes when that ended
-            }
-
             if (row.NextAttemptAt is { } next && next > now)
             {
                 // Rows of one failed request share their next attempt time: one timer for them all.

@@ -5,7 +5,7 @@ namespace Braze.Delivery;
 /// allocates nothing more), its failed attempts, whether a request is carrying it now, and its completion, whose task
 /// is created only when a caller asks for it.
 /// </summary>
-internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, UserId? user)
+internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payload, DateTimeOffset enqueuedAt, UserId? user = null)
 {
     private const int Pending = 0, Delivered = 1, Failed = 2;
     private const int Waiting = 0, Sending = 1, Purged = 2;
@@ -26,6 +26,9 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
     public UserId? User { get; } = user;
 
     public long OutboxId { get; set; }
+
+    /// <summary>Claimed from the outbox (stored by an earlier run or another instance): older than any identity operation of this run.</summary>
+    public bool FromOutbox { get; init; }
 
     /// <summary>When the tracker first accepted it (kept across restarts by the outbox): its age decides the dead letter.</summary>
     public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;

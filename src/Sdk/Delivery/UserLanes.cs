@@ -13,7 +13,7 @@ namespace Braze.Delivery;
 /// taken in one global sequence, so two operations never wait for each other. Without lanes (no operation pending)
 /// an accepted item costs one volatile read here: traffic without identity operations is not serialized at all.
 /// </summary>
-internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> nextSequence, Action<TrackedItem> enqueue, ILogger logger, BrazeMetrics? metrics)
+internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> nextSequence, Action<TrackedItem> enqueue, SemaphoreSlim claimGate, ILogger logger, BrazeMetrics? metrics)
     : IUserOperationOrder
 {
     private readonly object _gate = new();
@@ -156,9 +156,9 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
         }
     }
 
-    /// <summary>The users' items accepted before the operation that are not completed yet.</summary>
+    /// <summary>The users' items accepted before the operation (or claimed from the outbox, stored before it) that are not completed yet.</summary>
     private List<TrackedItem> Earlier(Operation operation)
-        => ledger.Collect(item => item.Sequence < operation.Sequence && item.User is { } user && operation.Users.Contains(user));
+        => ledger.Collect(item => (item.Sequence < operation.Sequence || item.FromOutbox) && item.User is { } user && operation.Users.Contains(user));
 
     /// <summary>Waits until every earlier item of the users completed, delivered or not (a dead-lettered item does not block its user for good).</summary>
     private async Task WaitForEarlierAsync(Operation operation, CancellationToken cancellationToken)
@@ -172,18 +172,36 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
     }
 
     /// <summary>
-    /// Purges every earlier item of the users that no request carries, waits for the ones in flight (and purges those
-    /// a failed request gave back), then what the outbox stores for them that no tracker holds. Returns how many.
+    /// Purges what the outbox stores for the users and no tracker holds, then every earlier item of theirs this
+    /// tracker holds that no request carries; waits for the ones in flight, and purges those a failed request gave
+    /// back. Returns how many. The outbox goes first, while no claim is in progress, so that no row of theirs can be
+    /// claimed afterwards: a row is either purged there or already an item here.
     /// </summary>
     private async Task<int> PurgeEarlierAsync(Operation operation, CancellationToken cancellationToken)
     {
         var purged = 0;
-        for (var earlier = Earlier(operation); earlier.Count > 0; earlier = Earlier(operation))
+        List<TrackedItem> earlier;
+        await claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var taken = earlier.Where(i => i.TryPurge()).ToList();
+            if (ledger.Outbox is { } outbox)
+            {
+                purged += await outbox.PurgeAsync([.. operation.Users.Select(u => u.Key)], cancellationToken).ConfigureAwait(false);
+            }
+
+            earlier = Earlier(operation);
+        }
+        finally
+        {
+            claimGate.Release();
+        }
+
+        for (; earlier.Count > 0; earlier = Earlier(operation))
+        {
+            var taken = earlier.Where(i => i.TryPurge()).ToHashSet();
             if (taken.Count > 0)
             {
-                await ledger.WithdrawAsync(taken, new BrazeDeliveryException("The item's user was deleted before it was sent: it was purged, so that it does not create the profile again.")).ConfigureAwait(false);
+                await ledger.WithdrawAsync([.. taken], new BrazeDeliveryException("The item's user was deleted before it was sent: it was purged, so that it does not create the profile again.")).ConfigureAwait(false);
                 purged += taken.Count;
             }
 
@@ -192,11 +210,6 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
             {
                 await Task.WhenAll(inFlight).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        if (ledger.Outbox is { } outbox)
-        {
-            purged += await outbox.PurgeAsync([.. operation.Users.Select(u => u.Key)], cancellationToken).ConfigureAwait(false);
         }
 
         if (purged > 0)

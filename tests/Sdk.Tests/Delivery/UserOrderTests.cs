@@ -191,16 +191,23 @@ public sealed class UserOrderTests : IDisposable
             var tracker = first.Provider.GetRequiredService<BrazeTracker>();
             foreach (var n in Enumerable.Range(1, 4))
             {
-                tracker.Track(EventOf(user, n));
+                _ = tracker.Track(EventOf(user, n));
             }
 
-            tracker.Track(Event(10));
+            _ = tracker.Track(Event(10));
             await WaitUntil(() => Volatile.Read(ref braze.Failed) >= 1);
             await tracker.StopAsync(CancellationToken.None); // all five kept in the outbox
         }
 
         // A queue of two places: most rows stay in the outbox, unclaimed, while Braze is down.
-        using var second = Fixture(o => { o.MaxRetryAttempts = 0; o.Tracker.MaxQueueSize = 2; }, outbox: path);
+        using var second = Fixture(
+            o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.Tracker.MaxQueueSize = 2;
+                o.Tracker.OutboxClaimInterval = TimeSpan.FromMilliseconds(50);
+            },
+            outbox: path);
         second.Fake.Responder = Responder(braze);
         var restarted = second.Provider.GetRequiredService<BrazeTracker>();
         await restarted.StartAsync(CancellationToken.None);
@@ -244,7 +251,7 @@ public sealed class UserOrderTests : IDisposable
             Assert.Equal(user, UserId.FromKey(user.Key));
         }
 
-        Assert.Equal("user_alias:5:la:bel:name:x", UserId.Alias("name:x", "la:bel").Key);
+        Assert.Equal("user_alias:6:la:bel:name:x", UserId.Alias("name:x", "la:bel").Key);
         Assert.Null(UserId.FromKey("nothing"));
         Assert.Null(UserId.FromKey("user_alias:9:short"));
         Assert.Null(UserId.FromKey("user_alias:x:y"));
