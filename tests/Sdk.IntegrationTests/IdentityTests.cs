@@ -258,7 +258,9 @@ public sealed class IdentityTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_through_the_tracker_purges_the_users_queued_items_so_the_profile_stays_deleted()
     {
-        var tracker = _provider.GetRequiredService<IBrazeTracker>();
+        var outbox = Path.Combine(Path.GetTempPath(), $"braze-gdpr-{Guid.NewGuid():N}.db");
+        await using var provider = SdkAgainstEmulatorTests.Services(_emulator, outboxPath: outbox);
+        var tracker = provider.GetRequiredService<IBrazeTracker>();
         await _braze.TrackAsync(new AttributesUpdate(UserId.External("gdpr-queued")).Set("x", 1));
         _emulator.Faults = new FaultSettings { Unavailable = 1 }; // /users/track is down: the items wait in the queue
         var queued = Enumerable.Range(0, 5).Select(i => tracker.Track(new TrackEvent(UserId.External("gdpr-queued"), "clicked", s_time.AddSeconds(i)))).ToList();
@@ -275,5 +277,15 @@ public sealed class IdentityTests : IAsyncLifetime
         Assert.All(queued, h => Assert.True(h.Completion.IsFaulted));
         Assert.Null(await Profile("gdpr-queued")); // no late item created it again
         Assert.NotNull(await Profile("gdpr-other"));
+        await provider.GetRequiredService<BrazeTracker>().StopAsync(CancellationToken.None);
+        using (var stored = new SqliteOutbox(outbox))
+        {
+            Assert.Equal(0, (await stored.GetStatsAsync(CancellationToken.None)).Count); // nothing of theirs left to send on a restart
+        }
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(outbox)!, Path.GetFileName(outbox) + "*"))
+        {
+            File.Delete(file);
+        }
     }
 }
