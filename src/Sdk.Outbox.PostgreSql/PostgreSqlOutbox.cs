@@ -11,10 +11,10 @@ namespace Braze;
 /// completes, defers or dead-letters nothing it no longer owns. Safe behind PgBouncer in transaction mode: no session
 /// state, no LISTEN, and the schema migration takes a transaction-scoped advisory lock only.
 /// </summary>
-public sealed class PostgreSqlOutbox : IBrazeOutbox
+public sealed partial class PostgreSqlOutbox : IBrazeOutbox
 {
     /// <summary>The schema version this code writes; older versions are migrated at open.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlOutboxOptions _options;
@@ -46,6 +46,9 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         _takenOverCounter = _meter.CreateCounter<long>("braze.outbox.leases_taken_over", "{item}", "Items this instance claimed after another instance's lease on them expired (each may be sent twice).");
         var every = options.LeaseDuration / 3;
         _renewal = new Timer(_ => _ = RenewLeasesAsync(), null, every, every);
+        _instancesTable = $"{Quote(options.Schema)}.outbox_instances";
+        _pausesTable = $"{Quote(options.Schema)}.outbox_pauses";
+        _heartbeat = new Timer(_ => _ = BeatAsync(), null, TimeSpan.Zero, options.FleetHeartbeat);
     }
 
     /// <summary>This instance's owner token: the lease owner of the items it holds.</summary>
@@ -275,6 +278,18 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
     }
 
     /// <inheritdoc />
+    public async ValueTask<long> CountNotHeldAsync(IReadOnlyList<string> userKeys, DateTimeOffset acceptedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userKeys);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand($"SELECT count(*) FROM {_items} WHERE user_key = ANY(@keys) AND enqueued_at < @before AND lease_owner IS DISTINCT FROM @owner;");
+        command.Parameters.AddWithValue("keys", userKeys.Where(k => k is not null).Distinct(StringComparer.Ordinal).ToArray());
+        command.Parameters.AddWithValue("before", acceptedBefore.UtcDateTime);
+        command.Parameters.AddWithValue("owner", Owner);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -296,11 +311,13 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
         }
 
         await _renewal.DisposeAsync().ConfigureAwait(false);
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
         try
         {
             if (_ready.IsValueCreated && _ready.Value.IsCompletedSuccessfully)
             {
-                await using var command = _dataSource.CreateCommand($"UPDATE {_items} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner;");
+                // Leaves the fleet (the others' share of the rate limits grows at their next beat) and hands its items back.
+                await using var command = _dataSource.CreateCommand($"DELETE FROM {_instancesTable} WHERE owner = @owner; UPDATE {_items} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner;");
                 command.Parameters.AddWithValue("owner", Owner);
                 await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
@@ -446,6 +463,17 @@ public sealed class PostgreSqlOutbox : IBrazeOutbox
             await v2.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
+        if (version < 3)
+        {
+            // The fleet's shared rate-limit state: who is alive (each instance's heartbeat) and which groups a 429 paused.
+            await using var v3 = new NpgsqlCommand($"""
+                CREATE TABLE IF NOT EXISTS {_instancesTable} (owner uuid PRIMARY KEY, seen_at timestamptz NOT NULL);
+                CREATE TABLE IF NOT EXISTS {_pausesTable} (grp text PRIMARY KEY, paused_until timestamptz NOT NULL);
+                INSERT INTO {schema}.outbox_schema (version) VALUES (3);
+                """, connection, transaction);
+            await v3.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 
@@ -473,9 +501,27 @@ public sealed class PostgreSqlOutboxOptions
     /// </summary>
     public TimeSpan? DeadLetterRetention { get; set; }
 
+    /// <summary>
+    /// How often the instance tells the fleet it is alive and reads which rate-limit groups a 429 paused (an instance
+    /// unheard of for three beats no longer counts). Default 1 second.
+    /// </summary>
+    public TimeSpan FleetHeartbeat { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whether the instances using this outbox share the workspace's rate limits (<see cref="IBrazeRateLimitCoordinator"/>):
+    /// each keeps to its share, and a 429 pauses them all. Default true; turn it off when the instances send to
+    /// different workspaces through one schema (they should not), or when something else coordinates them.
+    /// </summary>
+    public bool ShareRateLimits { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
+        if (FleetHeartbeat < TimeSpan.FromMilliseconds(100) || FleetHeartbeat > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"FleetHeartbeat must be between 100 ms and 1 minute; it is {FleetHeartbeat}.", nameof(FleetHeartbeat));
+        }
+
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
             throw new ArgumentException("ConnectionString is required.", nameof(ConnectionString));

@@ -289,6 +289,40 @@ public sealed class SqliteOutbox : IBrazeOutbox, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask<long> CountNotHeldAsync(IReadOnlyList<string> userKeys, DateTimeOffset acceptedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userKeys);
+        var keys = userKeys.Where(k => k is not null).Distinct(StringComparer.Ordinal).ToArray();
+        long count = 0;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            for (var start = 0; start < keys.Length; start += PurgeBatch)
+            {
+                var batch = keys.AsSpan(start, Math.Min(PurgeBatch, keys.Length - start));
+                var names = new string[batch.Length];
+                for (var i = 0; i < names.Length; i++)
+                {
+                    names[i] = "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                // enqueued_at holds UTC ticks (a rare unreadable text is not an integer, and not counted).
+                using var select = Command($"SELECT COUNT(*) FROM outbox WHERE user_key IN ({string.Join(", ", names)}) AND owner IS NOT $run AND typeof(enqueued_at) = 'integer' AND enqueued_at < $before;", [.. names, "$run", "$before"]);
+                for (var i = 0; i < names.Length; i++)
+                {
+                    select.Parameters[i].Value = batch[i];
+                }
+
+                select.Parameters[names.Length].Value = _run;
+                select.Parameters[names.Length + 1].Value = acceptedBefore.UtcTicks;
+                count += (long)select.ExecuteScalar()!;
+            }
+        }
+
+        return ValueTask.FromResult(count);
+    }
+
+    /// <inheritdoc />
     public ValueTask<OutboxStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

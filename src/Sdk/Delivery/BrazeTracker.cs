@@ -67,7 +67,7 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         _deferred = new DeferredItems(_time, Requeue);
         _delivery = new BatchDelivery(sender, _ledger, _deferred, Requeue, _tracker, _time, _logger, metrics);
         _slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
-        _lanes = new UserLanes(_ledger, () => Interlocked.Increment(ref _sequence), item => _queue.TryEnqueue(item), _claimGate, _logger, metrics);
+        _lanes = new UserLanes(_ledger, () => Interlocked.Increment(ref _sequence), item => _queue.TryEnqueue(item), _claimGate, _time, _logger, metrics);
         sender.Order = _lanes; // the client's identity operations keep their order with this tracker's items
         metrics?.ObserveOutbox(() => _outboxStats is { } s ? (s.Count, s.OldestEnqueuedAt, s.DeadLetters) : null);
     }
@@ -615,6 +615,11 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 FromOutbox = true, // never held behind an operation: older than all of them, they wait for it (or purge it)
             };
             _ledger.Add(item);
+            if (_lanes.PurgesOnClaim(item))
+            {
+                continue; // its user is being deleted
+            }
+
             if (row.NextAttemptAt is { } next && next > now)
             {
                 // Rows of one failed request share their next attempt time: one timer for them all.

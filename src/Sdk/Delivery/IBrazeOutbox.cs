@@ -52,6 +52,14 @@ public interface IBrazeOutbox : IAsyncDisposable
     /// letters stored without a user key are never removed.
     /// </summary>
     ValueTask<int> PurgeAsync(IReadOnlyList<string> userKeys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many stored items of the users <paramref name="userKeys"/> names, accepted before
+    /// <paramref name="acceptedBefore"/>, this process does not hold: left by an earlier run and not claimed yet, or (in a
+    /// fleet) held by another instance. An identity operation on those users waits until none is left, so that it lands
+    /// after every item accepted before it, wherever it was accepted. Items stored without a user key are not counted.
+    /// </summary>
+    ValueTask<long> CountNotHeldAsync(IReadOnlyList<string> userKeys, DateTimeOffset acceptedBefore, CancellationToken cancellationToken);
 }
 
 /// <summary>An item to store: the array of <c>/users/track</c> it goes in, the JSON object it is sent as, and whose it is.</summary>

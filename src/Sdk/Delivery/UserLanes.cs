@@ -13,9 +13,12 @@ namespace Braze.Delivery;
 /// taken in one global sequence, so two operations never wait for each other. Without lanes (no operation pending)
 /// an accepted item costs one volatile read here: traffic without identity operations is not serialized at all.
 /// </summary>
-internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> nextSequence, Action<TrackedItem> enqueue, SemaphoreSlim claimGate, ILogger logger, BrazeMetrics? metrics)
+internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> nextSequence, Action<TrackedItem> enqueue, SemaphoreSlim claimGate, TimeProvider time, ILogger logger, BrazeMetrics? metrics)
     : IUserOperationOrder
 {
+    /// <summary>How often an operation looks again at what the outbox stores for its users that this process does not hold.</summary>
+    internal static readonly TimeSpan StoredPoll = TimeSpan.FromMilliseconds(250);
+
     private readonly object _gate = new();
     private readonly Dictionary<UserId, List<object>> _lanes = [];
     private int _open;
@@ -50,6 +53,35 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
         }
     }
 
+    /// <summary>
+    /// Called for an item claimed from the outbox: true when a deletion of its user is running, in which case the item
+    /// is purged (counted in that deletion's result) instead of sent; a claim must not slip an item past a deletion that
+    /// is waiting for another instance to let go of the user's items.
+    /// </summary>
+    public bool PurgesOnClaim(TrackedItem item)
+    {
+        if (Volatile.Read(ref _open) == 0 || item.User is not { } user)
+        {
+            return false;
+        }
+
+        Operation? deletion;
+        lock (_gate)
+        {
+            deletion = _lanes.TryGetValue(user, out var lane) && lane[0] is Operation { Purging: true } head ? head : null;
+        }
+
+        if (deletion is null || !item.TryPurge())
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref deletion.PurgedOnClaim);
+        metrics?.Purged.Add(1);
+        _ = ledger.WithdrawAsync([item], Purged());
+        return true;
+    }
+
     /// <summary>Items held behind an operation now (a flush does not wait for them: their attempt comes after it).</summary>
     public List<TrackedItem> Held()
     {
@@ -69,6 +101,7 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
             var purged = 0;
             if (purge)
             {
+                operation.Purging = true;
                 purged = await PurgeEarlierAsync(operation, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -77,7 +110,7 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
             }
 
             await send().ConfigureAwait(false);
-            return purged;
+            return purged + Volatile.Read(ref operation.PurgedOnClaim);
         }
         finally
         {
@@ -90,7 +123,7 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
     {
         lock (_gate)
         {
-            var operation = new Operation(nextSequence(), users);
+            var operation = new Operation(nextSequence(), users, time.GetUtcNow());
             foreach (var user in users)
             {
                 if (_lanes.TryGetValue(user, out var lane))
@@ -160,56 +193,90 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
     private List<TrackedItem> Earlier(Operation operation)
         => ledger.Collect(item => (item.Sequence < operation.Sequence || item.FromOutbox) && item.User is { } user && operation.Users.Contains(user));
 
-    /// <summary>Waits until every earlier item of the users completed, delivered or not (a dead-lettered item does not block its user for good).</summary>
+    /// <summary>
+    /// Waits until every earlier item of the users completed, delivered or not (a dead-lettered item does not block its
+    /// user for good): the ones this tracker holds, and the ones its outbox stores that it does not hold (an earlier
+    /// run's, not claimed yet, or another fleet instance's), looked at again every <see cref="StoredPoll"/>.
+    /// </summary>
     private async Task WaitForEarlierAsync(Operation operation, CancellationToken cancellationToken)
     {
-        var earlier = Earlier(operation);
-        if (earlier.Count > 0)
+        while (true)
         {
-            await Task.WhenAll(earlier.Select(i => i.GetTask())).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
+            var earlier = Earlier(operation);
+            if (earlier.Count > 0)
+            {
+                await Task.WhenAll(earlier.Select(i => i.GetTask())).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue; // look again: a claim may have brought an earlier stored one here meanwhile
+            }
+
+            if (await StoredElsewhereAsync(operation, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(StoredPoll, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Earlier items of the users the outbox stores and this process does not hold (0 without an outbox).</summary>
+    private async Task<long> StoredElsewhereAsync(Operation operation, CancellationToken cancellationToken)
+        => ledger.Outbox is { } outbox
+            ? await outbox.CountNotHeldAsync(operation.Keys, operation.StartedAt, cancellationToken).ConfigureAwait(false)
+            : 0;
+
     /// <summary>
     /// Purges what the outbox stores for the users and no tracker holds, then every earlier item of theirs this
-    /// tracker holds that no request carries; waits for the ones in flight, and purges those a failed request gave
-    /// back. Returns how many. The outbox goes first, while no claim is in progress, so that no row of theirs can be
-    /// claimed afterwards: a row is either purged there or already an item here.
+    /// tracker holds that no request carries; waits for the ones in flight (and purges those a failed request gave
+    /// back), and for the ones another fleet instance holds (purging them once that instance lets them go). Returns
+    /// how many. The outbox goes first, while no claim is in progress, so that a row of theirs is either purged there
+    /// or already an item here.
     /// </summary>
     private async Task<int> PurgeEarlierAsync(Operation operation, CancellationToken cancellationToken)
     {
         var purged = 0;
-        List<TrackedItem> earlier;
-        await claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            if (ledger.Outbox is { } outbox)
+            List<TrackedItem> earlier;
+            await claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                purged += await outbox.PurgeAsync([.. operation.Users.Select(u => u.Key)], cancellationToken).ConfigureAwait(false);
+                if (ledger.Outbox is { } outbox)
+                {
+                    purged += await outbox.PurgeAsync(operation.Keys, cancellationToken).ConfigureAwait(false);
+                }
+
+                earlier = Earlier(operation);
+            }
+            finally
+            {
+                claimGate.Release();
             }
 
-            earlier = Earlier(operation);
-        }
-        finally
-        {
-            claimGate.Release();
-        }
-
-        for (; earlier.Count > 0; earlier = Earlier(operation))
-        {
-            var taken = earlier.Where(i => i.TryPurge()).ToHashSet();
-            if (taken.Count > 0)
+            if (earlier.Count > 0)
             {
-                await ledger.WithdrawAsync([.. taken], new BrazeDeliveryException("The item's user was deleted before it was sent: it was purged, so that it does not create the profile again.")).ConfigureAwait(false);
-                purged += taken.Count;
+                var taken = earlier.Where(i => i.TryPurge()).ToHashSet();
+                if (taken.Count > 0)
+                {
+                    await ledger.WithdrawAsync([.. taken], Purged()).ConfigureAwait(false);
+                    purged += taken.Count;
+                }
+
+                var inFlight = earlier.Where(i => !i.IsCompleted && !taken.Contains(i)).Select(i => i.GetAttemptTask()).ToList();
+                if (inFlight.Count > 0)
+                {
+                    await Task.WhenAll(inFlight).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
             }
 
-            var inFlight = earlier.Where(i => !i.IsCompleted && !taken.Contains(i)).Select(i => i.GetAttemptTask()).ToList();
-            if (inFlight.Count > 0)
+            if (await StoredElsewhereAsync(operation, cancellationToken).ConfigureAwait(false) == 0)
             {
-                await Task.WhenAll(inFlight).WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
             }
+
+            await Task.Delay(StoredPoll, time, cancellationToken).ConfigureAwait(false); // another instance is sending them
         }
 
         if (purged > 0)
@@ -221,14 +288,28 @@ internal sealed partial class UserLanes(CompletionLedger ledger, Func<long> next
         return purged;
     }
 
+    private static BrazeDeliveryException Purged() => new("The item's user was deleted before it was sent: it was purged, so that it does not create the profile again.");
+
     [LoggerMessage(31, LogLevel.Information, "The Braze tracker purged {Count} unsent item(s) of {Users} user(s) being deleted")]
     private static partial void LogPurged(ILogger logger, int count, int users);
 
-    private sealed class Operation(long sequence, IReadOnlyCollection<UserId> users)
+    private sealed class Operation(long sequence, IReadOnlyCollection<UserId> users, DateTimeOffset startedAt)
     {
         public long Sequence { get; } = sequence;
 
         public IReadOnlyCollection<UserId> Users { get; } = users;
+
+        /// <summary>The users' keys, as the outbox stores them.</summary>
+        public string[] Keys { get; } = [.. users.Select(u => u.Key)];
+
+        /// <summary>When it was opened: the stored items accepted before it come first.</summary>
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        /// <summary>A deletion that is running: items of its users claimed meanwhile are purged.</summary>
+        public volatile bool Purging;
+
+        /// <summary>Items purged as they were claimed while it ran.</summary>
+        public int PurgedOnClaim;
 
         /// <summary>How many of its lanes it does not head yet.</summary>
         public int Blocked { get; set; }

@@ -58,20 +58,25 @@ public static class BrazeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BrazeOptions>, BrazeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new BrazeMetrics(sp.GetService<IMeterFactory>()));
+        // In a fleet (a coordinator registered for the workspace, as the PostgreSQL outbox does) every pacer keeps to
+        // this process's share of the workspace's limits.
         services.AddKeyedSingleton(name, (sp, _) => new BrazeRequestPacer(
             Get(sp, name),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"),
-            sp.GetRequiredService<BrazeMetrics>()));
+            sp.GetRequiredService<BrazeMetrics>(),
+            sp.GetKeyedService<IBrazeRateLimitCoordinator>(name)));
         services.AddKeyedSingleton((name, OtherEndpoints), (sp, _) =>
         {
             var options = Get(sp, name);
             return new BrazeRequestPacer(options, options.OtherRateLimitPerWindow, options.OtherRateLimitWindow,
-                sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>());
+                sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>(),
+                RateLimitGroup.Other.Name, sp.GetKeyedService<IBrazeRateLimitCoordinator>(name));
         });
 
         services.AddKeyedSingleton(name, (sp, _) => new BrazeEndpointPacers(
-            Get(sp, name), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>()));
+            Get(sp, name), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Braze.Http"), sp.GetRequiredService<BrazeMetrics>(),
+            sp.GetKeyedService<IBrazeRateLimitCoordinator>(name)));
 
         var httpClientName = string.IsNullOrEmpty(name) ? "Braze" : "Braze:" + name;
         Func<IServiceProvider, RefitSettings?> settings = _ => RefitSettings.ForJsonContext(BrazeJsonContext.Default);

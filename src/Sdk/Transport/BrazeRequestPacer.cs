@@ -1,19 +1,22 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Braze.Transport;
 
 /// <summary>
-/// Paces requests to one Braze workspace: a fixed-window limiter (default 3,000 requests per 3 s) plus what the
-/// server says in <c>X-RateLimit-Remaining</c> / <c>-Reset</c>: never more requests in a window than Braze has
-/// left (counting requests in flight), spread out when few are left, and a pause until the reset after a 429 or
-/// when none are left. One instance is shared by every request of a named client.
+/// Paces requests to one Braze workspace: fixed windows aligned on the clock as Braze's are (default 3,000 requests
+/// per 3 s) plus what the server says in <c>X-RateLimit-Remaining</c> / <c>-Reset</c>: never more requests in a window
+/// than Braze has left (counting requests in flight), spread out when few are left, and a pause until the reset after
+/// a 429 or when none are left. In a fleet (<see cref="IBrazeRateLimitCoordinator"/>) each process keeps to its share
+/// of both, and a 429 pauses every process. One instance is shared by every request of a named client.
 /// </summary>
 internal sealed class BrazeRequestPacer : IDisposable
 {
     private static readonly TimeSpan s_resetMargin = TimeSpan.FromMilliseconds(50);
-    private readonly FixedWindowRateLimiter _limiter;
+    private readonly int _permitLimit;
+    private readonly TimeSpan _window;
+    private readonly string _group;
+    private readonly IBrazeRateLimitCoordinator? _fleet;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BrazeMetrics? _metrics;
@@ -28,44 +31,58 @@ internal sealed class BrazeRequestPacer : IDisposable
     private DateTimeOffset _nextSlot;
     private int _inFlight;
     private int _consecutive429;
+    private long _windowIndex = -1;
+    private int _windowCount;
 
     /// <summary>Creates the pacer of <c>/users/track</c> (<see cref="BrazeOptions.RateLimitPerWindow"/> per <see cref="BrazeOptions.RateLimitWindow"/>).</summary>
-    public BrazeRequestPacer(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
-        : this(options, (options ?? throw new ArgumentNullException(nameof(options))).RateLimitPerWindow, options.RateLimitWindow, timeProvider, logger, metrics)
+    public BrazeRequestPacer(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null, IBrazeRateLimitCoordinator? fleet = null)
+        : this(options, (options ?? throw new ArgumentNullException(nameof(options))).RateLimitPerWindow, options.RateLimitWindow, timeProvider, logger, metrics, RateLimitGroup.UsersTrack.Name, fleet)
     {
     }
 
-    /// <summary>Creates a pacer of one endpoint group: at most <paramref name="permitLimit"/> requests per <paramref name="window"/>.</summary>
-    public BrazeRequestPacer(BrazeOptions options, int permitLimit, TimeSpan window, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null)
+    /// <summary>
+    /// Creates a pacer of one endpoint group (<paramref name="group"/>, its name in a fleet): at most
+    /// <paramref name="permitLimit"/> requests per <paramref name="window"/>, shared with the fleet's other processes.
+    /// </summary>
+    public BrazeRequestPacer(BrazeOptions options, int permitLimit, TimeSpan window, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null, string? group = null, IBrazeRateLimitCoordinator? fleet = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(permitLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        _permitLimit = permitLimit;
+        _window = window;
+        _group = group ?? RateLimitGroup.Other.Name;
+        _fleet = fleet;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _metrics = metrics;
         _slowFraction = options.SlowDownBelowRemainingFraction;
         _baseBackoff = options.RetryBaseDelay;
         _maxBackoff = options.RetryMaxDelay;
-        _limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permitLimit,
-            Window = window,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
     }
 
-    /// <summary>When requests may flow again after a 429 or an exhausted window (in the past when not paused).</summary>
+    /// <summary>When requests may flow again after a 429 (this process's, or the fleet's) or an exhausted window (in the past when not paused).</summary>
     public DateTimeOffset PausedUntil
     {
         get
         {
             lock (_gate)
             {
-                return _pausedUntil;
+                return Paused();
             }
         }
     }
+
+    /// <summary>How many processes share the limits (1 without a fleet; a coordinator that fails counts as alone).</summary>
+    private int Share => _fleet is { } fleet ? Math.Max(1, fleet.Instances) : 1;
+
+    /// <summary>
+    /// This process's requests per window: the whole limit alone; in a fleet its share, less one: a request sent at the
+    /// very end of a window may reach Braze in the next, where the others' shares are already counted.
+    /// </summary>
+    private int Permits() => Share is var share and > 1 ? Math.Max(1, (_permitLimit / share) - 1) : _permitLimit;
+
+    private DateTimeOffset Paused() => _fleet?.PausedUntil(_group) is { } shared && shared > _pausedUntil ? shared : _pausedUntil;
 
     /// <summary>Waits until one more request may be sent. Call <see cref="Observe"/> or <see cref="Abandon"/> once for each completed wait.</summary>
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
@@ -83,15 +100,29 @@ internal sealed class BrazeRequestPacer : IDisposable
                     _spacing = TimeSpan.Zero;
                 }
 
-                if (_pausedUntil > now)
+                var index = now.UtcTicks / _window.Ticks;
+                if (index != _windowIndex)
                 {
-                    wait = _pausedUntil - now;
+                    _windowIndex = index;
+                    _windowCount = 0;
+                }
+
+                var paused = Paused();
+                if (paused > now)
+                {
+                    wait = paused - now;
                     reserved = false;
                 }
                 else if (_budget <= 0)
                 {
                     // Braze has no requests left in this window: wait for its reset.
                     wait = _windowReset - now + s_resetMargin;
+                    reserved = false;
+                }
+                else if (_windowCount >= Permits())
+                {
+                    // This process's share of the window is spent: wait for the next one (aligned on the clock, as Braze's).
+                    wait = new DateTimeOffset((index + 1) * _window.Ticks, TimeSpan.Zero) - now;
                     reserved = false;
                 }
                 else
@@ -106,6 +137,7 @@ internal sealed class BrazeRequestPacer : IDisposable
                     wait = slot - now;
                     _budget--;
                     _inFlight++;
+                    _windowCount++;
                     reserved = true;
                 }
             }
@@ -130,20 +162,6 @@ internal sealed class BrazeRequestPacer : IDisposable
             }
 
             break;
-        }
-
-        try
-        {
-            using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-            if (!lease.IsAcquired)
-            {
-                throw new BrazeException("The client-side Braze rate limiter refused the request.");
-            }
-        }
-        catch
-        {
-            Abandon();
-            throw;
         }
     }
 
@@ -182,6 +200,8 @@ internal sealed class BrazeRequestPacer : IDisposable
                     _pausedUntil = until;
                 }
 
+                _fleet?.Pause(_group, until); // every process of the fleet waits for the same reset
+
                 Log.RateLimitPause(_logger, 429, info?.Remaining, (long)(until - now).TotalMilliseconds);
                 return;
             }
@@ -192,8 +212,8 @@ internal sealed class BrazeRequestPacer : IDisposable
                 return;
             }
 
-            // Requests still in flight will count against what Braze reports as remaining.
-            var budget = remaining - _inFlight;
+            // Requests still in flight will count against what Braze reports as remaining; in a fleet, this process's share of it.
+            var budget = (remaining / Share) - _inFlight;
             if (reset != _windowReset || budget < _budget)
             {
                 _windowReset = reset;
@@ -218,7 +238,10 @@ internal sealed class BrazeRequestPacer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        // Nothing to release: the windows are counted here. IDisposable stays for the DI containers that own pacers.
+    }
 
     private TimeSpan Backoff(int attempt) => BrazeRetryPolicy.Backoff(attempt - 1, _baseBackoff, _maxBackoff, Random.Shared.NextDouble());
 }
@@ -228,13 +251,13 @@ internal sealed class BrazeRequestPacer : IDisposable
 /// <see cref="RateLimitGroup"/>, made on first use with the group's documented limit and shared by every handler of a
 /// workspace (handlers are recycled by the HTTP client factory; the pacers must outlive them).
 /// </summary>
-internal sealed class BrazeEndpointPacers(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null) : IDisposable
+internal sealed class BrazeEndpointPacers(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null, IBrazeRateLimitCoordinator? fleet = null) : IDisposable
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RateLimitGroup, Lazy<BrazeRequestPacer>> _pacers = new();
 
     /// <summary>The pacer of <paramref name="group"/>.</summary>
     public BrazeRequestPacer For(RateLimitGroup group)
-        => _pacers.GetOrAdd(group, g => new Lazy<BrazeRequestPacer>(() => new BrazeRequestPacer(options, g.DefaultPermits, g.Window, timeProvider, logger, metrics))).Value;
+        => _pacers.GetOrAdd(group, g => new Lazy<BrazeRequestPacer>(() => new BrazeRequestPacer(options, g.DefaultPermits, g.Window, timeProvider, logger, metrics, g.Name, fleet))).Value;
 
     /// <inheritdoc />
     public void Dispose()

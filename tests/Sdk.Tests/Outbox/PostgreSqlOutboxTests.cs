@@ -252,6 +252,26 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_items_this_instance_does_not_hold_are_counted_per_user_and_by_when_they_were_accepted()
+    {
+        const string U1 = "external_id:u1", U2 = "external_id:u2";
+        var mine = Open();
+        var other = Open();
+        await mine.AppendAsync([Entry(1, U1)], CancellationToken.None);
+        await other.AppendAsync([Entry(2, U1), Entry(3, U2), Entry(4, U1)], CancellationToken.None);
+        await using (var left = Open())
+        {
+            await left.AppendAsync([Entry(5, U1)], CancellationToken.None);
+        }
+
+        // Items 2 and 4 (another instance's) and 5 (nobody's since its instance stopped); not item 1, which is this one's.
+        Assert.Equal(3L, await mine.CountNotHeldAsync([U1], s_time.AddSeconds(10), CancellationToken.None));
+        Assert.Equal(1L, await mine.CountNotHeldAsync([U1], s_time.AddSeconds(3), CancellationToken.None));
+        Assert.Equal(4L, await mine.CountNotHeldAsync([U1, U2], s_time.AddSeconds(10), CancellationToken.None));
+        Assert.Equal(2L, await other.CountNotHeldAsync([U1], s_time.AddSeconds(10), CancellationToken.None)); // 1 and 5
+    }
+
+    [Fact]
     public async Task A_version_1_schema_is_migrated_and_keeps_its_rows_without_a_user_key()
     {
         var items = $"{_schema}.outbox_items";
@@ -290,7 +310,7 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
         Assert.Equal(("""{"n":1}""", 3, s_time.AddSeconds(1), (string?)null), (Text(item.Payload), item.Attempts, item.EnqueuedAt, item.UserKey));
         Assert.Equal("refused", Assert.Single(await outbox.ReadDeadLettersAsync(10, CancellationToken.None)).Reason);
 
-        Assert.Equal("1,2", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;"));
+        Assert.Equal("1,2,3", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;"));
         Assert.Equal(1L, await Sql($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'outbox_items_user_key';"));
 
         // The migrated schema goes on working with keys.
@@ -304,7 +324,7 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
     public async Task The_schema_is_created_once_and_a_newer_format_is_refused()
     {
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Open().GetStatsAsync(CancellationToken.None).AsTask()));
-        Assert.Equal("1,2", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;")); // each step once
+        Assert.Equal("1,2,3", await Sql($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {_schema}.outbox_schema;")); // each step once
 
         await Sql($"INSERT INTO {_schema}.outbox_schema (version) VALUES ({PostgreSqlOutbox.SchemaVersion + 1});");
         var error = await Assert.ThrowsAsync<BrazeException>(() => Open().GetStatsAsync(CancellationToken.None).AsTask());

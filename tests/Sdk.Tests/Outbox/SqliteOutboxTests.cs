@@ -566,6 +566,26 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task The_items_not_held_are_counted_per_user_and_by_when_they_were_accepted()
+    {
+        const string U1 = "external_id:u1", U2 = "external_id:u2";
+        using (var first = Open(File1))
+        {
+            await first.AppendAsync([Entry(1, U1), Entry(2, U2), Entry(3, U1), Entry(4, null)], CancellationToken.None);
+        }
+
+        using var second = Open(File1);
+        await second.AppendAsync([Entry(5, U1)], CancellationToken.None); // held by this run: its tracker knows it
+        Assert.Equal(2L, await second.CountNotHeldAsync([U1], s_time.AddSeconds(10), CancellationToken.None));
+        Assert.Equal(1L, await second.CountNotHeldAsync([U1], s_time.AddSeconds(2), CancellationToken.None)); // accepted before: item 1 only
+        Assert.Equal(3L, await second.CountNotHeldAsync([U1, U2, U1], s_time.AddSeconds(10), CancellationToken.None));
+        Assert.Equal(0L, await second.CountNotHeldAsync([], s_time.AddSeconds(10), CancellationToken.None));
+
+        Assert.Single(await second.ClaimAsync(1, CancellationToken.None)); // item 1: held now
+        Assert.Equal(1L, await second.CountNotHeldAsync([U1], s_time.AddSeconds(10), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Purge_removes_what_an_earlier_run_held_once_it_stopped()
     {
         const string U1 = "external_id:u1";

@@ -192,4 +192,75 @@ public class PacerTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             => Task.FromResult(answer(request));
     }
+
+    private sealed class Fleet(int instances) : IBrazeRateLimitCoordinator
+    {
+        public Dictionary<string, DateTimeOffset> Pauses { get; } = [];
+
+        public int Instances { get; set; } = instances;
+
+        public DateTimeOffset? PausedUntil(string group) => Pauses.TryGetValue(group, out var until) ? until : null;
+
+        public void Pause(string group, DateTimeOffset until) => Pauses[group] = until;
+    }
+
+    [Fact]
+    public async Task In_a_fleet_a_process_keeps_to_its_share_of_each_clock_aligned_window()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var fleet = new Fleet(3);
+        using var pacer = new BrazeRequestPacer(new BrazeOptions { RateLimitPerWindow = 30, RateLimitWindow = TimeSpan.FromSeconds(3) }, time, fleet: fleet);
+        for (var i = 0; i < 9; i++)
+        {
+            await pacer.WaitAsync(CancellationToken.None); // 30 / 3 = 10, less one for a request that lands in the next window
+            pacer.Abandon();
+        }
+
+        var tenth = pacer.WaitAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.False(tenth.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(0.1)); // the window aligned on the clock ends
+        await tenth.WaitAsync(TimeSpan.FromSeconds(5));
+
+        fleet.Instances = 1; // the others left: the whole limit again
+        for (var i = 0; i < 29; i++)
+        {
+            await pacer.WaitAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            pacer.Abandon();
+        }
+    }
+
+    [Fact]
+    public async Task In_a_fleet_a_429_is_shared_and_another_processs_pause_is_honoured()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var fleet = new Fleet(2);
+        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time, fleet: fleet);
+        await pacer.WaitAsync(CancellationToken.None);
+        pacer.Observe(Response(HttpStatusCode.TooManyRequests, 3000, 0, time.GetUtcNow().AddSeconds(2)));
+        Assert.True(fleet.Pauses["/users/track"] > time.GetUtcNow().AddSeconds(1.9));
+
+        using var other = new BrazeRequestPacer(new BrazeOptions(), 100, TimeSpan.FromMinutes(1), time, group: "/users/alias/new", fleet: fleet);
+        fleet.Pause("/users/alias/new", time.GetUtcNow().AddSeconds(5)); // another process got the 429
+        var waiting = other.WaitAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task In_a_fleet_the_remaining_budget_Braze_reports_is_shared_too()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time, fleet: new Fleet(3));
+        await pacer.WaitAsync(CancellationToken.None);
+        pacer.Observe(Response(HttpStatusCode.Created, 3000, 7, time.GetUtcNow().AddSeconds(3))); // 7 left for three: 2 for this one
+        await pacer.WaitAsync(CancellationToken.None);
+        await pacer.WaitAsync(CancellationToken.None);
+        var third = pacer.WaitAsync(CancellationToken.None).AsTask();
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(3.1));
+        await third.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }
