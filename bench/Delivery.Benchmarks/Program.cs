@@ -8,6 +8,8 @@
 //                                                        one event every 100 ms: awaited handle vs a direct TrackAsync
 //   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 identity [seconds=30]
 //                                                        75,000 calls/s, the tracker without and with 1 % identity operations
+//   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 fleet [seconds=30] [objects/s=10000] [concurrent]
+//                                                        three processes on one PostgreSQL outbox vs one on SQLite (BRAZE_POSTGRES)
 //   dotnet run -c Release --project bench/Delivery.Benchmarks -- 0 outbox [seconds=60]
 //                                                        75,000 objects/s, the tracker without and with a SQLite outbox
 using System.Diagnostics;
@@ -30,8 +32,8 @@ if (args.Length > 0 && args[0] == "--sink")
 
 if (args.Length > 0 && args[0] == "--fleet-member")
 {
-    // One instance of the fleet run: <base-url> <connection-string> <schema> <objects/s> <seconds>.
-    await Tracked.RunSustainedAsync(new Uri(args[1]), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), postgres: (args[2], args[3]));
+    // One instance of the fleet run: <base-url> <connection-string> <schema> <objects/s> <seconds> [concurrent].
+    await Tracked.RunSustainedAsync(new Uri(args[1]), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), postgres: (args[2], args[3]), concurrent: args.Length > 6 && args[6] == "concurrent");
     Console.WriteLine("cpu " + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)); // read by the parent: an exited process's CPU time cannot be read on Linux
     return;
 }
@@ -98,23 +100,26 @@ try
         // producing at the same rate; BRAZE_POSTGRES names the server (scripts/postgres.sh start DIR prints one).
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
         var rate = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
+        // "concurrent": each 10 ms step's items are enqueued together (EnqueueAsync, awaited as a group), as the request
+        // handlers of a web service do, instead of one blocking Track after the other (each waiting for its own commit).
+        var concurrent = args.Length > 4 && args[4] == "concurrent";
         var connection = Environment.GetEnvironmentVariable("BRAZE_POSTGRES") ?? throw new InvalidOperationException("Set BRAZE_POSTGRES to a server's connection string (scripts/postgres.sh start DIR prints one).");
         using (var warmUp = new TempOutbox())
         {
-            await Tracked.RunSustainedAsync(baseUrl, rate, 2, warmUp.Path);
+            await Tracked.RunSustainedAsync(baseUrl, rate, 2, warmUp.Path, concurrent: concurrent);
         }
 
         Result single;
         using (var file = new TempOutbox())
         {
-            single = await Measure($"one process, SQLite outbox, {rate:N0} objects/s for {seconds} s", () => Tracked.RunSustainedAsync(baseUrl, rate, seconds, file.Path), rate * seconds);
+            single = await Measure($"one process, SQLite outbox, {rate:N0} objects/s for {seconds} s{(concurrent ? ", concurrent producers" : "")}", () => Tracked.RunSustainedAsync(baseUrl, rate, seconds, file.Path, concurrent: concurrent), rate * seconds);
         }
 
         var schema = "braze_bench_" + Guid.NewGuid().ToString("N")[..12];
         var self = viaHost ? [typeof(Sink).Assembly.Location] : Array.Empty<string>();
         var watch = Stopwatch.StartNew();
         var members = Enumerable.Range(0, 3).Select(_ => Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
-            [.. self, "--fleet-member", baseUrl.ToString(), connection, schema, rate.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)])
+            [.. self, "--fleet-member", baseUrl.ToString(), connection, schema, rate.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture), concurrent ? "concurrent" : "sequential"])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -520,7 +525,7 @@ internal static class Tracked
     /// flushes; through a SQLite outbox at <paramref name="outboxPath"/> when given. With <paramref name="reportGc"/> it
     /// prints the collections of each generation from the first event to the end of the flush.
     /// </summary>
-    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false, (string Connection, string Schema)? postgres = null, int identityEvery = 0)
+    public static async Task<Sustained> RunSustainedAsync(Uri baseUrl, int perSecond, int seconds, string? outboxPath = null, bool reportGc = false, (string Connection, string Schema)? postgres = null, int identityEvery = 0, bool concurrent = false)
     {
         await using var provider = Provider(baseUrl, outboxPath, postgres);
         var tracker = provider.GetRequiredService<IBrazeTracker>();
@@ -549,6 +554,7 @@ internal static class Tracked
         var n = 0;
         var mostPending = 0; // a backlog is what lives long enough to be promoted: items wait in the queue, alive
         var operations = new List<Task>();
+        var step = new List<Task<TrackHandle>>();
         while (n < total)
         {
             // Catch up to where the clock says production should be (timer ticks can be late).
@@ -567,7 +573,21 @@ internal static class Tracked
                     continue;
                 }
 
-                _ = tracker.Track(new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, released, n)));
+                var trackEvent = new TrackEvent(UserId.External("user" + n), "rented_movie", Payload.Time, new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, released, n));
+                if (concurrent)
+                {
+                    step.Add(tracker.EnqueueAsync(trackEvent).AsTask());
+                }
+                else
+                {
+                    _ = tracker.Track(trackEvent);
+                }
+            }
+
+            if (step.Count > 0)
+            {
+                await Task.WhenAll(step); // the step's callers, each waiting for its item to be stored, together
+                step.Clear();
             }
 
             mostPending = Math.Max(mostPending, tracker.PendingCount);
