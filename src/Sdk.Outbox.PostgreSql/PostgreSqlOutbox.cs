@@ -139,17 +139,32 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand($"""
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Claims take turns across the fleet (a transaction-scoped lock: fine behind PgBouncer), so the rule below reads
+        // every other claim's result: a user's item is not claimed while an earlier item of that user is held by another
+        // live instance (it waits until that one is delivered or let go), so one user's items are claimed in order.
+        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@name));", connection, transaction))
+        {
+            turn.Parameters.AddWithValue("name", "braze-outbox-claim:" + _options.Schema);
+            await turn.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = new NpgsqlCommand($"""
             WITH due AS (
-                SELECT id, lease_owner FROM {_items}
-                WHERE lease_owner IS NULL OR lease_until < now()
+                SELECT id, lease_owner FROM {_items} AS o
+                WHERE (o.lease_owner IS NULL OR o.lease_until < now())
+                  AND (o.user_key IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM {_items} AS e
+                      WHERE e.user_key = o.user_key AND e.lease_owner <> @owner AND e.lease_until >= now()
+                        AND (e.enqueued_at, e.id) < (o.enqueued_at, o.id)))
                 ORDER BY enqueued_at, id
                 LIMIT @max
                 FOR UPDATE SKIP LOCKED)
             UPDATE {_items} AS i SET lease_owner = @owner, lease_until = now() + @lease
             FROM due WHERE i.id = due.id
             RETURNING i.id, i.array_kind, i.payload, i.enqueued_at, i.attempts, i.next_attempt_at, due.lease_owner IS NOT NULL, i.user_key;
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue("max", max);
         command.Parameters.AddWithValue("owner", Owner);
         command.Parameters.AddWithValue("lease", _options.LeaseDuration);
@@ -170,6 +185,8 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
                 takenOver += reader.GetBoolean(6) ? 1 : 0;
             }
         }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
         Interlocked.Add(ref _takenOver, takenOver);
         if (takenOver > 0)

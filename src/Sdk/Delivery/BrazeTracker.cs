@@ -601,10 +601,14 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
     }
 
-    /// <summary>Claimed rows become pending items in their places: queued now, or when their next attempt is due.</summary>
+    /// <summary>
+    /// Claimed rows (oldest first) become pending items in their places: queued now, or when their next attempt is due.
+    /// A row of a user whose earlier row waits for a later attempt waits as long, so that it does not overtake it.
+    /// </summary>
     private void Schedule(IReadOnlyList<OutboxItem> rows, DateTimeOffset now)
     {
         var later = new Dictionary<DateTimeOffset, List<TrackedItem>>();
+        var notBefore = default(Dictionary<string, DateTimeOffset>);
         foreach (var row in rows)
         {
             var item = new TrackedItem(Interlocked.Increment(ref _sequence), row.Array, row.Payload, row.EnqueuedAt, UserId.FromKey(row.UserKey))
@@ -620,7 +624,21 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
                 continue; // its user is being deleted
             }
 
-            if (row.NextAttemptAt is { } next && next > now)
+            var due = row.NextAttemptAt;
+            if (row.UserKey is { } key)
+            {
+                if (notBefore?.TryGetValue(key, out var earlier) == true && (due is null || earlier > due))
+                {
+                    due = earlier;
+                }
+
+                if (due is { } wait && wait > now)
+                {
+                    (notBefore ??= new(StringComparer.Ordinal))[key] = wait;
+                }
+            }
+
+            if (due is { } next && next > now)
             {
                 // Rows of one failed request share their next attempt time: one timer for them all.
                 (later.TryGetValue(next, out var group) ? group : later[next] = []).Add(item);

@@ -223,6 +223,31 @@ public sealed class UserOrderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_claimed_item_waits_for_its_users_earlier_item_that_is_due_later()
+    {
+        var path = Path.Combine(_dir, "outbox.db");
+        var user = UserId.External("user-ordered");
+        using (var earlier = new SqliteOutbox(path))
+        {
+            var entries = OutboxEntry.From(new TrackRequest().Add(EventOf(user, 1)).Add(EventOf(user, 2)).Add(Event(3)));
+            var ids = await earlier.AppendAsync(entries, CancellationToken.None);
+            await earlier.DeferAsync([ids[0]], DateTimeOffset.UtcNow.AddSeconds(1), "503", CancellationToken.None); // item 1 is due in a second
+        }
+
+        var braze = new FlakyBraze();
+        using var f = Fixture(outbox: path);
+        f.Fake.Responder = Responder(braze);
+        var tracker = f.Provider.GetRequiredService<BrazeTracker>();
+        await tracker.StartAsync(CancellationToken.None);
+        await WaitUntil(() => braze.Accepted.Contains(3)); // another user's item goes at once
+        Assert.DoesNotContain(2, braze.Accepted); // not before item 1 of the same user
+
+        await WaitUntil(() => braze.Accepted.Contains(1) && braze.Accepted.Contains(2));
+        var order = f.Fake.Requests.SelectMany(r => Numbers(r.Body)).ToList();
+        Assert.True(order.IndexOf(1) <= order.IndexOf(2), string.Join(",", order));
+    }
+
+    [Fact]
     public async Task A_deletion_through_the_client_purges_the_trackers_queue_too()
     {
         var braze = new FlakyBraze { Failure = "503" };

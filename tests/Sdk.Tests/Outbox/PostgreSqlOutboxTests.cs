@@ -252,6 +252,23 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_users_item_is_not_claimed_while_another_live_instance_holds_an_earlier_one()
+    {
+        const string U = "external_id:u", V = "external_id:v";
+        var holder = Open();
+        await holder.AppendAsync([Entry(1, U)], CancellationToken.None); // in flight on a live instance
+        var left = Open();
+        await left.AppendAsync([Entry(2, U), Entry(3, V), Entry(4, null)], CancellationToken.None);
+        await left.DisposeAsync(); // nobody's now
+
+        var claimer = Open();
+        Assert.Equal(["""{"n":3}""", """{"n":4}"""], (await claimer.ClaimAsync(10, CancellationToken.None)).Select(i => Text(i.Payload)));
+
+        await holder.DisposeAsync(); // lets go of item 1: now both of U's items are claimed, in order
+        Assert.Equal(["""{"n":1}""", """{"n":2}"""], (await claimer.ClaimAsync(10, CancellationToken.None)).Select(i => Text(i.Payload)));
+    }
+
+    [Fact]
     public async Task The_items_this_instance_does_not_hold_are_counted_per_user_and_by_when_they_were_accepted()
     {
         const string U1 = "external_id:u1", U2 = "external_id:u2";
