@@ -67,12 +67,14 @@ internal sealed partial class BatchDelivery(
                 return false;
             }
 
-            _held.AddRange(batch);
-        }
+            // The attempt ends before the batch is held: once held, a resume may queue it again at once, and it must
+            // be waiting by then (a deletion of its user may purge it while it is held).
+            foreach (var item in batch)
+            {
+                item.EndAttempt();
+            }
 
-        foreach (var item in batch)
-        {
-            item.EndAttempt();
+            _held.AddRange(batch);
         }
 
         return true;

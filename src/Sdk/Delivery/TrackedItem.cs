@@ -92,8 +92,8 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
         Interlocked.Exchange(ref _attemptEnded, null)?.TrySetResult();
     }
 
-    /// <summary>A request takes the item; false when a deletion of its user purged it while it waited in the queue (it is dropped).</summary>
-    public bool TryTakeForSending() => Interlocked.CompareExchange(ref _dispatch, Sending, Waiting) == Waiting;
+    /// <summary>A request takes the item; false only when a deletion of its user purged it while it waited in the queue (it is dropped).</summary>
+    public bool TryTakeForSending() => Interlocked.CompareExchange(ref _dispatch, Sending, Waiting) != Purged;
 
     /// <summary>A deletion of its user takes the item before any request does; false while a request carries it.</summary>
     public bool TryPurge() => Interlocked.CompareExchange(ref _dispatch, Purged, Waiting) == Waiting;
