@@ -126,7 +126,7 @@ public sealed class TimesAsTextFix : BrazeCodeFix
         var wireLiteral = SyntaxFactory.Literal(wire).Text;
         var access = nullable ? "?." : ".";
         var text =
-            $"/// <summary>The times of <see cref=\"{name}\"/> as ISO 8601 strings: Braze takes strings inside an array, and no times (BRZ0008).</summary>\n" +
+            $"/// <summary>The times of <see cref=\"{name}\"/> as ISO 8601 strings, since Braze takes no times inside an array.</summary>\n" +
             $"[global::Braze.BrazeProperty({wireLiteral})]\n" +
             $"public global::System.Collections.Generic.IReadOnlyList<string>{(annotated ? "?" : string.Empty)} {textName} => {name}{access}Select(t => t.ToString(\"O\", global::System.Globalization.CultureInfo.InvariantCulture)).ToList();\n";
         return SyntaxFactory.ParseMemberDeclaration(text)!.WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
