@@ -21,6 +21,11 @@ namespace Braze.CodeFixes.Fixes;
 /// found first, of any id; the batch fixer keeps only the actions of that key, so it would skip a Braze id whenever
 /// another Braze diagnostic came first. The document-based provider fixes every diagnostic of the requested id, each
 /// document edited once.
+/// <para>
+/// The providers are <c>[ExportCodeFixProvider]</c> without MEF's <c>[Shared]</c>: the IDE and <c>dotnet format</c>
+/// create the fixes of an analyzer package by reflection, and <c>[Shared]</c> would make this assembly reference
+/// System.Composition at the version the package registry has (8.0), newer than the 7.0 Roslyn 4.8 hosts load.
+/// </para>
 /// </remarks>
 public abstract class BrazeCodeFix : CodeFixProvider
 {

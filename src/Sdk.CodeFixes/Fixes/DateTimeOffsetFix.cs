@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Braze.CodeFixes.Editing;
@@ -19,7 +18,7 @@ namespace Braze.CodeFixes.Fixes;
 /// file's usings allow). Callers that pass a <c>DateTime</c> still compile (the conversion is implicit, and reads an
 /// unspecified kind as local time); code that reads the member as a <c>DateTime</c> needs <c>.UtcDateTime</c>.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DateTimeOffsetFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DateTimeOffsetFix))]
 public sealed class DateTimeOffsetFix : BrazeCodeFix
 {
     /// <inheritdoc />

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Braze.CodeFixes.Editing;
@@ -14,7 +13,7 @@ namespace Braze.CodeFixes.Fixes;
 /// <c>rented_movie</c>), and cuts an over-long one to 255 code points. Only a string literal is edited: a name from a
 /// constant has no fix, since the constant may serve elsewhere.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(EventNameFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(EventNameFix))]
 public sealed class EventNameFix : BrazeCodeFix
 {
     /// <inheritdoc />

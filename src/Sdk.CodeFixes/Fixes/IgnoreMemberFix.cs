@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Braze.CodeFixes.Editing;
@@ -16,7 +15,7 @@ namespace Braze.CodeFixes.Fixes;
 /// for the code that uses it (an external id still builds the <c>UserId</c>); it is only left out of the payload,
 /// where it could not go anyway. Removing it would break every caller, so that is not offered.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(IgnoreMemberFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(IgnoreMemberFix))]
 public sealed class IgnoreMemberFix : BrazeCodeFix
 {
     /// <inheritdoc />

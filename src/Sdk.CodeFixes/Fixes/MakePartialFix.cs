@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,7 +15,7 @@ namespace Braze.CodeFixes.Fixes;
 /// BRZ0001: adds <c>partial</c> to the payload type and to every type containing it that lacks it. Fix All edits each
 /// document once: two nested payload types share their containing types, whose edits would conflict in a batch.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialFix))]
 public sealed class MakePartialFix : BrazeCodeFix
 {
     /// <inheritdoc />

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Braze.CodeFixes.Editing;
@@ -17,7 +16,7 @@ namespace Braze.CodeFixes.Fixes;
 /// by adding <c>[BrazeProperty("...")]</c> (<c>[property: ...]</c> on a record parameter) to a member named by the
 /// naming policy. The analyzer plans all members of a type together, so Fix All gives them distinct names.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PropertyNameFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PropertyNameFix))]
 public sealed class PropertyNameFix : BrazeCodeFix
 {
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,7 +23,7 @@ namespace Braze.CodeFixes.Fixes;
 /// Fix All edits each document once: the properties of one record go into one body (a positional record without a
 /// body gets one) and the usings it needs (<c>System.Linq</c>, <c>System.Globalization</c>) are added once.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TimesAsTextFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TimesAsTextFix))]
 public sealed class TimesAsTextFix : BrazeCodeFix
 {
     /// <inheritdoc />
