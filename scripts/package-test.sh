@@ -4,6 +4,8 @@
 # through AddBraze, then once more through the tracker with a SQLite outbox: proves the runtime dll is in lib/, the
 # generator works from analyzers/dotnet/cs, the outbox package brings SQLite (the core package does not) and the
 # emulator package runs; the PostgreSQL outbox package restores and registers (without a server: none runs yet).
+# Last, a project with a bad record runs `dotnet format analyzers`: the code fixes packed beside the generator
+# (Braze.Sdk.CodeFixes.dll) rewrite it into a record that builds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -21,6 +23,12 @@ if unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q . && unzip -p "$feed/Braz
   echo "Braze.Sdk must not depend on SQLite or Npgsql; the outbox packages bring them" >&2
   exit 1
 fi
+for dll in Braze.Sdk.Generators.dll Braze.Sdk.CodeFixes.dll; do
+  if ! unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q "analyzers/dotnet/cs/$dll"; then
+    echo "Braze.Sdk must carry analyzers/dotnet/cs/$dll" >&2
+    exit 1
+  fi
+done
 mkdir -p "$work/app"
 cd "$work/app"
 cat > nuget.config <<XML
@@ -91,4 +99,49 @@ cat out.txt
 grep -q '"properties":{"movie":"The Sad Egg","price":4.99}' out.txt
 grep -q 'emulator: 1 event(s) processed, 1 profile(s) exported' out.txt
 grep -q 'tracker: delivered through the SQLite outbox' out.txt
+
+# The code fixes from the command line (docs/diagnostics/README.md): a record that breaks four rules is rewritten by
+# `dotnet format analyzers`, then builds with warnings as errors (so the generator accepts it).
+mkdir -p "$work/fix"
+cd "$work/fix"
+cp ../app/nuget.config .
+cat > fix.csproj <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+    <NoWarn>NU1603</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Braze.Sdk" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > Rental.cs <<'CS'
+using Braze;
+
+[BrazeEvent("rented_movie")]
+public record Rental(string Movie, DateTime Time, [property: BrazeProperty("$price")] decimal Price, IReadOnlyList<DateTimeOffset> Showings);
+CS
+cat > expected.txt <<'CS'
+using System.Globalization;
+using Braze;
+
+[BrazeEvent("rented_movie")]
+public partial record Rental(string Movie, [property: BrazeProperty("time_value")] DateTimeOffset Time, [property: BrazeProperty("price")] decimal Price, [property: BrazeIgnore] IReadOnlyList<DateTimeOffset> Showings)
+{
+    /// <summary>The times of <see cref="Showings"/> as ISO 8601 strings, since Braze takes no times inside an array.</summary>
+    [BrazeProperty("showings")]
+    public IReadOnlyList<string> ShowingsAsText => Showings.Select(t => t.ToString("O", CultureInfo.InvariantCulture)).ToList();
+}
+CS
+dotnet restore --nologo -v quiet
+dotnet format analyzers fix.csproj --diagnostics BRZ0001 BRZ0003 BRZ0004 BRZ0008 BRZ0009 --severity info --no-restore
+if ! diff -u expected.txt Rental.cs; then
+  echo "dotnet format analyzers did not apply the Braze code fixes as expected" >&2
+  exit 1
+fi
+dotnet build --nologo -v quiet --no-restore
 echo "package test: OK"

@@ -9,8 +9,12 @@ using Microsoft.CodeAnalysis;
 
 namespace Braze.Generators.Checking;
 
-/// <summary>One broken rule: the descriptor, the member it is about (null: the type), and the message arguments.</summary>
-internal readonly record struct Problem(DiagnosticDescriptor Descriptor, IPropertySymbol? Member, bool AtMarker, object?[] Args);
+/// <summary>
+/// One broken rule: the descriptor, the member it is about (null: the type), whether it is about the marker's
+/// argument, and the message arguments; for a rule about a name, the <c>[BrazeProperty]</c> that gave it (null: the
+/// naming policy) and the valid name a code fix gives instead (<see cref="NamePlanner"/>; null: none).
+/// </summary>
+internal readonly record struct Problem(DiagnosticDescriptor Descriptor, IPropertySymbol? Member, bool AtMarker, object?[] Args, AttributeData? NameSource = null, string? SuggestedName = null);
 
 /// <summary>
 /// Judges a <see cref="ParsedType"/> against Braze's rules (the shared tables): the analyzer reports the problems, and
@@ -59,12 +63,13 @@ internal static class PayloadChecker
             var problem = length == 0 ? "empty" : length > BrazeLimits.MaxStringLength ? length.ToString(CultureInfo.InvariantCulture) + " characters long" : null;
             if (problem is not null)
             {
-                problems.Add(new Problem(Descriptors.EventName, null, true, [type.Name, problem]));
+                problems.Add(new Problem(Descriptors.EventName, null, true, [type.Name, problem], SuggestedName: NamePlanner.PlanEventName(name, type.Name, parsed.NamingPolicy)));
             }
         }
 
         var usage = DeclaredUsage(kind);
         var seen = new Dictionary<string, string>();
+        var firstNameProblem = problems.Count;
         foreach (var member in parsed.Members)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -77,7 +82,8 @@ internal static class PayloadChecker
             }
             else if (c.IsCollection && c.IsTime)
             {
-                problems.Add(new Problem(Descriptors.TimeInCollection, property, false, [property.Name]));
+                // The code fix sends the times as strings under the member's wire name (DiagnosticIds.SuggestedName).
+                problems.Add(new Problem(Descriptors.TimeInCollection, property, false, [property.Name], SuggestedName: wire));
                 valid = false;
             }
             else if (c.Kind == ValueKind.DateTime)
@@ -85,10 +91,10 @@ internal static class PayloadChecker
                 problems.Add(new Problem(Descriptors.AmbiguousDateTime, property, false, [property.Name]));
             }
 
-            CheckName(problems, property, type, wire, usage);
+            CheckName(problems, member, type, usage);
             if (seen.TryGetValue(wire, out var first))
             {
-                problems.Add(new Problem(Descriptors.DuplicateName, property, false, [first, property.Name, wire]));
+                problems.Add(new Problem(Descriptors.DuplicateName, property, false, [first, property.Name, wire], member.NameSource));
             }
             else
             {
@@ -102,15 +108,17 @@ internal static class PayloadChecker
 
             if (StandardFields.IsNotAnAttribute(wire))
             {
-                problems.Add(new Problem(Descriptors.IdentifierField, property, false, [property.Name, wire]));
+                problems.Add(new Problem(Descriptors.IdentifierField, property, false, [property.Name, wire], member.NameSource));
             }
             else if (StandardFieldSetter.Of(member.StandardField) is { } setter && !(valid && setter.Accepts(c)))
             {
                 // The builder's typed standard setter serves a member of the field's own type; any other type would
                 // send the wrong representation to Braze's field.
-                problems.Add(new Problem(Descriptors.StandardField, property, false, [property.Name, wire, property.Type.ToDisplayString(), setter.Display]));
+                problems.Add(new Problem(Descriptors.StandardField, property, false, [property.Name, wire, property.Type.ToDisplayString(), setter.Display], member.NameSource));
             }
         }
+
+        PlanNames(parsed, usage, problems, firstNameProblem);
 
         if (kind is PropertiesKind.Event or PropertiesKind.Purchase && parsed.Members.Count > BrazeLimits.MaxPropertiesPerObject)
         {
@@ -119,32 +127,84 @@ internal static class PayloadChecker
     }
 
     /// <summary>The rules of the shared name check for the use the marker declares.</summary>
-    private static void CheckName(List<Problem> problems, IPropertySymbol property, INamedTypeSymbol type, string wire, PropertiesUsage usage)
+    private static void CheckName(List<Problem> problems, ParsedMember member, INamedTypeSymbol type, PropertiesUsage usage)
     {
+        var (property, wire, source) = (member.Property, member.WireName, member.NameSource);
         var problem = PropertyNames.Check(wire, usage);
         switch (problem)
         {
             case NameProblem.None:
                 return;
             case NameProblem.Empty:
-                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "it is empty"]));
+                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "it is empty"], source));
                 return;
             case NameProblem.TooLong:
-                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, TooLong]));
+                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, TooLong], source));
                 return;
             case NameProblem.LeadingDollar:
-                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "it starts with '$'"]));
+                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "it starts with '$'"], source));
                 return;
             case NameProblem.InvalidNestedCharacter:
-                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "nested keys cannot contain a space, '.' or '$'"]));
+                problems.Add(new Problem(Descriptors.PropertyName, property, false, [wire, type.Name, "nested keys cannot contain a space, '.' or '$'"], source));
                 return;
             case NameProblem.Reserved:
-                problems.Add(new Problem(Descriptors.ReservedName, property, false, [wire, usage == PropertiesUsage.Purchase ? "purchase" : "custom event"]));
+                problems.Add(new Problem(Descriptors.ReservedName, property, false, [wire, usage == PropertiesUsage.Purchase ? "purchase" : "custom event"], source));
                 return;
             default:
                 throw new System.InvalidOperationException($"Unhandled name problem {problem}");
         }
     }
+
+    /// <summary>
+    /// Gives every name problem from <paramref name="first"/> on (BRZ0003, BRZ0004, BRZ0005, BRZ0010) the valid name
+    /// its member gets from a code fix: one plan per member, in declaration order, every other member's name taken.
+    /// </summary>
+    private static void PlanNames(ParsedType parsed, PropertiesUsage usage, List<Problem> problems, int first)
+    {
+        HashSet<IPropertySymbol>? renamed = null;
+        for (var i = first; i < problems.Count; i++)
+        {
+            if (IsNameProblem(problems[i].Descriptor) && problems[i].Member is { } member)
+            {
+                (renamed ??= new HashSet<IPropertySymbol>(SymbolEqualityComparer.Default)).Add(member);
+            }
+        }
+
+        if (renamed is null)
+        {
+            return;
+        }
+
+        var taken = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var member in parsed.Members)
+        {
+            if (!renamed.Contains(member.Property))
+            {
+                taken.Add(member.WireName);
+            }
+        }
+
+        var plans = new Dictionary<IPropertySymbol, string?>(SymbolEqualityComparer.Default);
+        var user = parsed.Kind == PropertiesKind.UserAttributes;
+        foreach (var member in parsed.Members)
+        {
+            if (renamed.Contains(member.Property) && !plans.ContainsKey(member.Property))
+            {
+                plans[member.Property] = NamePlanner.Plan(member.WireName, member.Property.Name, parsed.NamingPolicy, usage, user, taken);
+            }
+        }
+
+        for (var i = first; i < problems.Count; i++)
+        {
+            if (IsNameProblem(problems[i].Descriptor) && problems[i].Member is { } member)
+            {
+                problems[i] = problems[i] with { SuggestedName = plans[member] };
+            }
+        }
+    }
+
+    private static bool IsNameProblem(DiagnosticDescriptor descriptor)
+        => descriptor.Id is DiagnosticIds.PropertyName or DiagnosticIds.ReservedName or DiagnosticIds.DuplicateName or DiagnosticIds.StandardField;
 
     /// <summary>The use whose name rules a marker's members are checked by at compile time.</summary>
     private static PropertiesUsage DeclaredUsage(PropertiesKind kind) => kind switch

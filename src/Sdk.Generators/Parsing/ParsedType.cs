@@ -6,11 +6,12 @@ using Microsoft.CodeAnalysis;
 namespace Braze.Generators.Parsing;
 
 /// <summary>
-/// One member that is sent, read once: its symbol (where the analyzer reports), what its type becomes, its wire name
-/// and, on a <c>[BrazeUserAttributes]</c> record, the standard profile field that name is (else
-/// <see cref="StandardFieldKind.None"/>).
+/// One member that is sent, read once: its symbol (where the analyzer reports), what its type becomes, its wire name,
+/// on a <c>[BrazeUserAttributes]</c> record the standard profile field that name is (else
+/// <see cref="StandardFieldKind.None"/>), and the <c>[BrazeProperty]</c> that gave the name (null: the naming policy),
+/// whose argument a diagnostic on the name points at.
 /// </summary>
-internal readonly record struct ParsedMember(IPropertySymbol Property, Classification Classification, string WireName, StandardFieldKind StandardField);
+internal readonly record struct ParsedMember(IPropertySymbol Property, Classification Classification, string WireName, StandardFieldKind StandardField, AttributeData? NameSource);
 
 /// <summary>
 /// What an annotated type declares, read once by <see cref="PropertiesParser.Read"/> for both the analyzer (which

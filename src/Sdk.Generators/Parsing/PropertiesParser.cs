@@ -55,12 +55,13 @@ internal static class PropertiesParser
         foreach (var member in TypeClassifier.Members(type))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var wire = TypeClassifier.WireName(member, policy);
+            var wire = TypeClassifier.WireName(member, policy, out var nameSource);
             parsed.Members.Add(new ParsedMember(
                 member.Property,
                 TypeClassifier.Classify(member.Property.Type),
                 wire,
-                isUser ? StandardFields.KindOf(wire) : StandardFieldKind.None));
+                isUser ? StandardFields.KindOf(wire) : StandardFieldKind.None,
+                nameSource));
         }
 
         return parsed;

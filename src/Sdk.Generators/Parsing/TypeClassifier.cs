@@ -22,11 +22,14 @@ internal readonly struct SentMember(IPropertySymbol property, ImmutableArray<Att
     /// The single string argument of the first Braze attribute <paramref name="attribute"/> that has one, on the member
     /// first, then on its record parameter.
     /// </summary>
-    public bool TryGetString(string attribute, out string value)
+    public bool TryGetString(string attribute, out string value) => TryGetString(attribute, out value, out _);
+
+    /// <summary>As <see cref="TryGetString(string, out string)"/>, with the attribute that gave the value.</summary>
+    public bool TryGetString(string attribute, out string value, out AttributeData? source)
     {
-        var found = Find(Attributes, attribute, requireString: true) ?? Find(ParameterAttributes, attribute, requireString: true);
-        value = found is null ? string.Empty : (string)found.ConstructorArguments[0].Value!;
-        return found is not null;
+        source = Find(Attributes, attribute, requireString: true) ?? Find(ParameterAttributes, attribute, requireString: true);
+        value = source is null ? string.Empty : (string)source.ConstructorArguments[0].Value!;
+        return source is not null;
     }
 
     private static AttributeData? Find(ImmutableArray<AttributeData> attributes, string attribute, bool requireString)
@@ -239,9 +242,12 @@ internal static class TypeClassifier
         return members;
     }
 
-    /// <summary>The wire name: <c>[BrazeProperty]</c> on the property or its record parameter, else the naming policy.</summary>
-    public static string WireName(SentMember member, BrazeNamingPolicy policy)
-        => member.TryGetString("BrazePropertyAttribute", out var name) ? name : NamingPolicyConverter.Convert(member.Property.Name, policy);
+    /// <summary>
+    /// The wire name: <c>[BrazeProperty]</c> on the property or its record parameter (then <paramref name="source"/> is
+    /// that attribute, where a diagnostic on the name points), else the naming policy.
+    /// </summary>
+    public static string WireName(SentMember member, BrazeNamingPolicy policy, out AttributeData? source)
+        => member.TryGetString("BrazePropertyAttribute", out var name, out source) ? name : NamingPolicyConverter.Convert(member.Property.Name, policy);
 
     /// <summary>
     /// The attributes on the positional parameters of a record, by name, read once per record: the parameters of its

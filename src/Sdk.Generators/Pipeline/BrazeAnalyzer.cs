@@ -55,19 +55,50 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         foreach (var problem in problems)
         {
             var location = problem.AtMarker
-                ? marker.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? typeLocation
-                : problem.Member is { } member ? MemberLocation(member, type, typeLocation, context) : typeLocation;
-            context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, problem.Args));
+                ? ArgumentLocation(marker, context) ?? marker.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? typeLocation
+                : problem.Member is { } member ? MemberLocation(member, problem.NameSource, type, typeLocation, context) : typeLocation;
+
+            // The planned name goes to the code fix only where it can edit the member or the marker: not for an
+            // inherited member, which is reported on the type.
+            var properties = problem.SuggestedName is { } name && (problem.Member is null || location != typeLocation)
+                ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticIds.SuggestedName, name)
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, properties, problem.Args));
         }
     }
 
-    /// <summary>Points at the member: the record parameter for positional records, else the property.</summary>
-    private static Location MemberLocation(IPropertySymbol property, INamedTypeSymbol type, Location typeLocation, SymbolAnalysisContext context)
+    /// <summary>The first positional argument of <paramref name="attribute"/> as written (the name it gives), or null.</summary>
+    private static Location? ArgumentLocation(AttributeData? attribute, SymbolAnalysisContext context)
+    {
+        if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList: { } arguments })
+        {
+            foreach (var argument in arguments.Arguments)
+            {
+                if (argument.NameEquals is null)
+                {
+                    return argument.Expression.GetLocation();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Points at the member: at the argument of the <c>[BrazeProperty]</c> that gave a name the problem is about, else
+    /// the record parameter for positional records, else the property.
+    /// </summary>
+    private static Location MemberLocation(IPropertySymbol property, AttributeData? nameSource, INamedTypeSymbol type, Location typeLocation, SymbolAnalysisContext context)
     {
         // An inherited member is declared elsewhere (maybe in metadata): report it on the annotated type.
         if (!SymbolEqualityComparer.Default.Equals(property.ContainingType, type))
         {
             return typeLocation;
+        }
+
+        if (ArgumentLocation(nameSource, context) is { } argument)
+        {
+            return argument;
         }
 
         foreach (var reference in property.DeclaringSyntaxReferences)
