@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs Braze.Sdk, Braze.Sdk.Outbox.Sqlite, Braze.Sdk.Outbox.PostgreSql and Braze.Sdk.Emulator, then builds and runs a fresh console project that
+# Packs Braze.Sdk, Braze.Sdk.Outbox.Sqlite, Braze.Sdk.Outbox.PostgreSql, Braze.Sdk.Emulator and Braze.Sdk.Testing, then builds and runs a fresh console project that
 # restores them from a local folder feed, uses [BrazeEvent], starts the emulator in-process and sends the event to it
 # through AddBraze, then once more through the tracker with a SQLite outbox: proves the runtime dll is in lib/, the
 # generator works from analyzers/dotnet/cs, the outbox package brings SQLite (the core package does not) and the
@@ -13,12 +13,13 @@ work="$(mktemp -d)"
 # version would test a stale build on any machine that ran this before.
 version="0.0.0-packagetest.$(date +%s).$$"
 packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-trap 'rm -rf "$work" "$packages/braze.sdk/$version" "$packages/braze.sdk.outbox.sqlite/$version" "$packages/braze.sdk.outbox.postgresql/$version" "$packages/braze.sdk.emulator/$version"' EXIT
+trap 'rm -rf "$work" "$packages/braze.sdk/$version" "$packages/braze.sdk.outbox.sqlite/$version" "$packages/braze.sdk.outbox.postgresql/$version" "$packages/braze.sdk.emulator/$version" "$packages/braze.sdk.testing/$version"' EXIT
 feed="$work/feed"
 dotnet pack "$root/src/Sdk/Sdk.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 dotnet pack "$root/src/Sdk.Outbox.Sqlite/Sdk.Outbox.Sqlite.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 dotnet pack "$root/src/Sdk.Outbox.PostgreSql/Sdk.Outbox.PostgreSql.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 dotnet pack "$root/src/Sdk.Emulator/Sdk.Emulator.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
+dotnet pack "$root/src/Sdk.Testing/Sdk.Testing.csproj" -c Release -o "$feed" -p:Version=$version --nologo -v quiet
 if unzip -l "$feed/Braze.Sdk.$version.nupkg" | grep -q . && unzip -p "$feed/Braze.Sdk.$version.nupkg" '*.nuspec' | grep -qiE 'sqlite|npgsql'; then
   echo "Braze.Sdk must not depend on SQLite or Npgsql; the outbox packages bring them" >&2
   exit 1
@@ -55,6 +56,7 @@ cat > app.csproj <<XML
     <PackageReference Include="Braze.Sdk.Outbox.Sqlite" Version="$version" />
     <PackageReference Include="Braze.Sdk.Outbox.PostgreSql" Version="$version" />
     <PackageReference Include="Braze.Sdk.Emulator" Version="$version" />
+    <PackageReference Include="Braze.Sdk.Testing" Version="$version" />
   </ItemGroup>
 </Project>
 XML
@@ -86,6 +88,12 @@ await using (var outboxProvider = outboxServices.BuildServiceProvider())
     Console.WriteLine("tracker: delivered through the SQLite outbox");
 }
 
+await using (var inMemory = new Braze.Testing.InMemoryBraze())
+{
+    await inMemory.Client.TrackAsync(request);
+    Console.WriteLine($"testing: {inMemory.Events.Count} event(s) recorded in memory");
+}
+
 var fleet = new ServiceCollection().AddBrazePostgreSqlOutbox("Host=127.0.0.1;Database=braze").BuildServiceProvider();
 Console.WriteLine($"postgresql outbox: registered as {fleet.GetRequiredService<PostgreSqlOutbox>().GetType().Name}");
 
@@ -98,6 +106,7 @@ dotnet run --nologo -v quiet > out.txt
 cat out.txt
 grep -q '"properties":{"movie":"The Sad Egg","price":4.99}' out.txt
 grep -q 'emulator: 1 event(s) processed, 1 profile(s) exported' out.txt
+grep -q 'testing: 1 event(s) recorded in memory' out.txt
 grep -q 'tracker: delivered through the SQLite outbox' out.txt
 
 # The code fixes from the command line (docs/diagnostics/README.md): a record that breaks four rules is rewritten by
