@@ -332,7 +332,10 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         }
 
         EnsureStarted();
-        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload, _time.GetUtcNow(), user);
+        var item = new TrackedItem(Interlocked.Increment(ref _sequence), array, payload, _time.GetUtcNow(), user)
+        {
+            Caller = BrazeTelemetry.Source.HasListeners() ? System.Diagnostics.Activity.Current : null,
+        };
         _ledger.Add(item);
         return item;
     }
@@ -716,9 +719,11 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
 
     private async Task SendBatchAsync(List<TrackedItem> batch, bool probe)
     {
+        using var activity = StartBatchActivity(batch);
         try
         {
             await _delivery.DeliverAsync(batch, probe, _sendCts.Token).ConfigureAwait(false);
+            activity?.SetTag("braze.delivered", batch.Count(i => i.IsCompleted));
         }
         catch (OperationCanceledException) when (_sendCts.IsCancellationRequested)
         {
@@ -735,6 +740,36 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
             Interlocked.Decrement(ref _sending);
             _queue.Nudge(); // the pipe may be idle now: a partial batch waiting for it can go
         }
+    }
+
+    /// <summary>
+    /// The span of one batch (null when nobody listens): a root of its own, since it carries many callers' items,
+    /// linked to the span each of them tracked its item in.
+    /// </summary>
+    private static System.Diagnostics.Activity? StartBatchActivity(List<TrackedItem> batch)
+    {
+        if (!BrazeTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<System.Diagnostics.ActivityLink>();
+        var seen = new HashSet<System.Diagnostics.ActivitySpanId>();
+        foreach (var item in batch)
+        {
+            if (item.Caller is { } caller && seen.Add(caller.SpanId))
+            {
+                links.Add(new System.Diagnostics.ActivityLink(caller.Context));
+            }
+        }
+
+        // A root: whatever span flowed into the sending loop (the first caller's, when the tracker started on first use) is not its parent.
+        System.Diagnostics.Activity.Current = null;
+        var activity = BrazeTelemetry.Source.StartActivity("braze.batch", System.Diagnostics.ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("braze.endpoint", BrazeEndpoints.UsersTrack.Path);
+        activity?.SetTag("braze.objects", batch.Count);
+        activity?.SetTag("braze.retried_objects", batch.Count(i => i.Attempts > 0));
+        return activity;
     }
 
     [LoggerMessage(20, LogLevel.Error, "The Braze tracker hit an error; the affected items are kept for a later attempt and sending goes on")]

@@ -27,6 +27,9 @@ internal sealed class TrackedItem(long sequence, TrackArray array, byte[] payloa
 
     public long OutboxId { get; set; }
 
+    /// <summary>The span the caller was in when it tracked the item (only while someone listens to the SDK's traces): its batch's span links to it.</summary>
+    public System.Diagnostics.Activity? Caller { get; init; }
+
     /// <summary>Claimed from the outbox (stored by an earlier run or another instance): older than any identity operation of this run.</summary>
     public bool FromOutbox { get; init; }
 

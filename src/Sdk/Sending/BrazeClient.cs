@@ -49,10 +49,29 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     /// <inheritdoc />
     public async Task<TrackResult> TrackAsync(TrackRequest request, CancellationToken cancellationToken = default)
     {
-        var result = await SendAsync(request, validate: true, cancellationToken).ConfigureAwait(false);
+        using var activity = BrazeTelemetry.StartOperation("braze.track", BrazeEndpoints.UsersTrack, request?.Count);
+        TrackResult result;
+        try
+        {
+            result = await SendAsync(request!, validate: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            BrazeTelemetry.Fail(activity, ex);
+            throw;
+        }
+
+        activity?.SetTag("braze.requests", result.RequestCount);
+        if (result.Errors.Count > 0)
+        {
+            activity?.SetTag("braze.minor_errors", result.Errors.Count);
+        }
+
         if (result.Failures.Count > 0)
         {
-            throw new BrazeTrackException(result);
+            var failure = new BrazeTrackException(result);
+            BrazeTelemetry.Fail(activity, failure);
+            throw failure;
         }
 
         return result;
@@ -517,6 +536,9 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
     private static async Task<T> Call<T>(BrazeEndpoint endpoint, Func<Task<T>> call, CancellationToken cancellationToken)
         where T : IApiResponse
     {
+        // Each call is an operation span (its HTTP attempts are braze.send spans below it); /users/track chunks belong
+        // to the braze.track span of TrackAsync, or to the tracker's braze.batch.
+        using var activity = endpoint == BrazeEndpoints.UsersTrack ? null : BrazeTelemetry.StartOperation(OperationName(endpoint), endpoint);
         T response;
         try
         {
@@ -524,7 +546,9 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw NoResponse(endpoint, ex);
+            var failure = NoResponse(endpoint, ex);
+            BrazeTelemetry.Fail(activity, failure);
+            throw failure;
         }
 
         if (!response.IsReceived)
@@ -532,11 +556,29 @@ internal sealed class BrazeClient : IBrazeClient, ITrackSender
             var error = response.Error;
             response.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            throw NoResponse(endpoint, error);
+            var failure = NoResponse(endpoint, error);
+            BrazeTelemetry.Fail(activity, failure);
+            throw failure;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
         }
 
         return response;
     }
+
+    /// <summary>The span name of a call: what it does, not its path (which is a tag).</summary>
+    private static string OperationName(BrazeEndpoint endpoint) => endpoint.Path switch
+    {
+        var p when p.EndsWith("/trigger/send", StringComparison.Ordinal) => "braze.trigger_send",
+        var p when p.Contains("/schedule/", StringComparison.Ordinal) || p.StartsWith("/messages/", StringComparison.Ordinal) => "braze.schedule",
+        var p when p.StartsWith("/users/export", StringComparison.Ordinal) => "braze.export",
+        "/users/track/sync" => "braze.track",
+        _ => "braze.users",
+    };
 
     /// <summary>
     /// The failure of a request that got no answer, classified by what reached Braze. The cause is described, never

@@ -182,6 +182,15 @@ internal static class BrazeEndpoints
         return attempt;
     }
 
+    private static readonly ResiliencePropertyKey<string> s_failureKey = new("Braze.LastFailure");
+
+    /// <summary>Remembers why an attempt of <paramref name="request"/> failed (a status or a transport failure), for the next attempt's span.</summary>
+    public static void RecordFailure(HttpRequestMessage request, string reason) => request.GetResilienceContext()?.Properties.Set(s_failureKey, reason);
+
+    /// <summary>Why the previous attempt of <paramref name="request"/> failed, or null for a first attempt.</summary>
+    public static string? LastFailure(HttpRequestMessage request)
+        => request.GetResilienceContext() is { } context && context.Properties.TryGetValue(s_failureKey, out var reason) ? reason : null;
+
     /// <summary>The descriptor <paramref name="request"/> carries, or null (a request the SDK did not build).</summary>
     public static BrazeEndpoint? Of(HttpRequestMessage? request)
         => request is not null && request.Options.TryGetValue(OptionKey, out var endpoint) ? endpoint : null;

@@ -310,6 +310,18 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
         };
         var attempt = BrazeEndpoints.NextAttempt(request);
         var objects = BrazeEndpoints.ObjectsOf(request);
+        using var activity = BrazeTelemetry.Source.HasListeners() ? BrazeTelemetry.Source.StartActivity("braze.send", System.Diagnostics.ActivityKind.Client) : null;
+        if (activity is not null)
+        {
+            activity.SetTag("braze.endpoint", endpoint);
+            activity.SetTag("braze.objects", objects);
+            activity.SetTag("braze.attempt", attempt);
+            if (attempt > 1 && BrazeEndpoints.LastFailure(request) is { } retryReason)
+            {
+                activity.SetTag("braze.retry_reason", retryReason);
+            }
+        }
+
         await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
         var start = _time.GetTimestamp();
         HttpResponseMessage response;
@@ -321,10 +333,20 @@ internal sealed class BrazeRateLimitHandler : DelegatingHandler
         {
             pacer.Abandon();
             var elapsed = _time.GetElapsedTime(start);
+            var reason = TransportFailure.Of(ex).Reason;
             _metrics?.Requests.Add(1, new("endpoint", endpoint), new("status", "none"));
             _metrics?.Duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", endpoint));
-            Log.NoResponse(_logger, endpoint, attempt, (long)elapsed.TotalMilliseconds, TransportFailure.Of(ex).Reason);
+            Log.NoResponse(_logger, endpoint, attempt, (long)elapsed.TotalMilliseconds, reason);
+            BrazeEndpoints.RecordFailure(request, reason);
+            BrazeTelemetry.Fail(activity, ex);
             throw;
+        }
+
+        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            BrazeEndpoints.RecordFailure(request, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
         }
 
         pacer.Observe(response);
