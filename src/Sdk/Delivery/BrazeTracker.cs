@@ -75,6 +75,9 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
     /// <inheritdoc />
     public int PendingCount => _ledger.Count;
 
+    /// <summary>When the oldest pending item was first accepted (null: none pending).</summary>
+    internal DateTimeOffset? OldestPendingAt => _ledger.OldestEnqueuedAt();
+
     /// <summary>Items waiting for a later attempt after their request failed for a reason not theirs.</summary>
     internal int DeferredCount => _deferred.Count;
 

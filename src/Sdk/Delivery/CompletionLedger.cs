@@ -197,6 +197,24 @@ internal sealed partial class CompletionLedger(Action<int> releasePlaces, BrazeM
         }
     }
 
+    /// <summary>When the oldest pending item was first accepted (null: none); one pass under the lock.</summary>
+    public DateTimeOffset? OldestEnqueuedAt()
+    {
+        lock (_gate)
+        {
+            DateTimeOffset? oldest = null;
+            for (var i = _head; i is not null; i = i.Next)
+            {
+                if (oldest is null || i.EnqueuedAt < oldest)
+                {
+                    oldest = i.EnqueuedAt;
+                }
+            }
+
+            return oldest;
+        }
+    }
+
     /// <summary>The pending items now, in no particular order.</summary>
     public List<TrackedItem> Snapshot()
     {
