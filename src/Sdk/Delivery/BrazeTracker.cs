@@ -141,6 +141,13 @@ internal sealed partial class BrazeTracker : IBrazeTracker, IHostedService, IAsy
         await Task.WhenAll(waiting).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queues an object that arrives as JSON (the <c>braze import</c> tool): the caller checked it with the JSON face's
+    /// validator (the same rules), and it goes as it is, waiting asynchronously for room like <c>EnqueueAsync</c>.
+    /// </summary>
+    internal ValueTask<TrackHandle> EnqueueJsonAsync(TrackArray array, byte[] payload, UserId? user, CancellationToken cancellationToken = default)
+        => AcceptAsync(array, payload ?? throw new ArgumentNullException(nameof(payload)), user, cancellationToken);
+
     // Identity operations go through the client, which keeps them in this tracker's order (_lanes): one path for both.
 
     /// <inheritdoc />
