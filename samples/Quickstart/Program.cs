@@ -40,29 +40,30 @@ try
     var user = UserId.External("quickstart-user-1");
     var now = DateTimeOffset.UtcNow;
 
-    // 1. Events, a purchase and a profile update in one validated, chunked call.
-    var request = new TrackRequest()
-        .Add(new AttributesUpdate(user)
-            .SetFirstName("Ann")
-            .SetCountry("US")
-            .SetEmailSubscribe(SubscriptionState.OptedIn)
-            .Set("vip_member", true)
-            .Increment("loyalty_points", 50)
-            .AddToArray("favorite_genres", "noir", "drama"))
-        .Add(new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), ["drama"])
-            .ToEvent(user, now))                                       // generated from [BrazeEvent("rented_movie")]
-        .Add(new Popcorn(Size: "large", Butter: true).ToPurchase(user, "popcorn", "USD", 3.50m, now, quantity: 2));
+    // 1. A profile update through the builder generated from [BrazeUserAttributes] MemberProfile (typed setters, one
+    //    per attribute and operation), with an event and a purchase for the same user: one validated, chunked call.
+    var request = MemberProfile.Update(user)
+        .SetFirstName("Ann")                                           // standard fields come with every builder
+        .SetCountry("US")
+        .SetEmailSubscribe(SubscriptionState.OptedIn)
+        .SetVipMember(true)                                            // "vip_member": true
+        .IncrementLoyaltyPoints(50)                                    // {"inc": 50}
+        .AddFavoriteGenres("noir", "drama")                            // {"add": [...]}
+        .Track(new RentedMovie("The Sad Egg", "Dan Alexander", 4.99m, new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), ["drama"]), at: now)
+        .Purchase("popcorn", "USD", 3.50m, now, quantity: 2, properties: new Popcorn(Size: "large", Butter: true));
     var result = await braze.TrackAsync(request);
     Step($"Tracked: {result.AttributesProcessed} profile(s), {result.EventsProcessed} event(s), {result.PurchasesProcessed} purchase(s) in {result.RequestCount} request(s)");
 
-    // 2. Bad input never leaves the process: every broken rule, with its JSON path.
+    // 2. A deliberate mistake, to show what happens to bad input: it never leaves the process, and every broken rule
+    //    is reported with its JSON path. (This failure is the demonstration, not a problem with your setup.)
+    Step("Demonstration: sending an event with two deliberately broken property names ...");
     try
     {
         await braze.TrackAsync(new TrackEvent(user, "rented_movie", now, new BrazeProperties { { "time", "reserved name" }, { "$price", 1 } }));
     }
     catch (BrazeValidationException ex)
     {
-        Step("Rejected before sending:");
+        Step("... rejected before sending, as expected:");
         foreach (var error in ex.Errors)
         {
             Console.WriteLine($"     {error.Path}: {error.Message}");
@@ -114,6 +115,10 @@ finally
 }
 
 static void Step(string text) => Console.WriteLine($"==> {text}");
+
+/// <summary>The custom attributes of a member profile: the generator writes MemberProfile.Update(user) and its typed setters.</summary>
+[BrazeUserAttributes]
+public partial record MemberProfile(bool VipMember, int LoyaltyPoints, IReadOnlyList<string> FavoriteGenres);
 
 /// <summary>The properties of the custom event "rented_movie".</summary>
 [BrazeEvent("rented_movie")]
