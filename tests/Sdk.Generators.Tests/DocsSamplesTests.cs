@@ -21,6 +21,8 @@ public sealed partial class DocsSamplesTests
     private static readonly string s_root = typeof(DocsSamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
+    // Only the usings a project's ImplicitUsings bring (console SDK): every sample writes the others itself, so that
+    // it compiles as written when copied. The placeholders below stand for the reader's own objects.
     private const string Prelude = """
         global using System;
         global using System.Collections.Generic;
@@ -29,25 +31,17 @@ public sealed partial class DocsSamplesTests
         global using System.Net.Http;
         global using System.Threading;
         global using System.Threading.Tasks;
-        global using System.Text.Json;
-        global using Braze;
-        global using Braze.Emulator;
-        global using Microsoft.Extensions.DependencyInjection;
-        global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.Hosting;
-        global using Microsoft.Extensions.Logging;
-        global using Microsoft.AspNetCore.Builder;
 
         #pragma warning disable CS0649, CS8618
         internal abstract class DocsPrelude
         {
-            protected static IBrazeClient braze;
-            protected static IBrazeTracker tracker;
-            protected static IServiceCollection services;
-            protected static IConfiguration configuration;
-            protected static WebApplicationBuilder builder;
+            protected static global::Braze.IBrazeClient braze;
+            protected static global::Braze.IBrazeTracker tracker;
+            protected static global::Microsoft.Extensions.DependencyInjection.IServiceCollection services;
+            protected static global::Microsoft.Extensions.Configuration.IConfiguration configuration;
+            protected static global::Microsoft.AspNetCore.Builder.WebApplicationBuilder builder;
             protected static CancellationToken cancellationToken;
-            protected static UserId user;
+            protected static global::Braze.UserId user;
             protected static string canvasId;
             protected static string campaignId;
             protected static DateTimeOffset released;
