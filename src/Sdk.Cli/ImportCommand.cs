@@ -253,14 +253,6 @@ internal static class ImportCommand
     private static UserId? UserOf(byte[] payload)
     {
         using var document = JsonDocument.Parse(payload);
-        var o = document.RootElement;
-        string? Text(string field) => o.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        return Text("external_id") is { } external ? UserId.External(external)
-            : o.TryGetProperty("user_alias", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("alias_name", out var n) && a.TryGetProperty("alias_label", out var l) && n.ValueKind == JsonValueKind.String && l.ValueKind == JsonValueKind.String
-                ? UserId.Alias(n.GetString()!, l.GetString()!)
-            : Text("braze_id") is { } braze ? UserId.BrazeId(braze)
-            : Text("email") is { } email ? UserId.Email(email)
-            : Text("phone") is { } phone ? UserId.Phone(phone)
-            : null;
+        return UserId.Of(document.RootElement);
     }
 }

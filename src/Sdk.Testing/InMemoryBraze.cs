@@ -252,7 +252,7 @@ public sealed class InMemoryBraze : IAsyncDisposable, IDisposable
                         TrackArray.Purchases => item.TryGetProperty("product_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null,
                         _ => null,
                     };
-                    _accepted.Add(new RecordedObject(array, RecordedObject.UserOf(item), name, item.Clone()));
+                    _accepted.Add(new RecordedObject(array, UserId.Of(item), name, item.Clone()));
                     processed[array]++;
                 }
 

@@ -70,25 +70,4 @@ public sealed class RecordedObject
 
     /// <inheritdoc />
     public override string ToString() => $"{Array.ToString().ToLowerInvariant()}: {Name ?? "(attributes)"} for {User}";
-
-    internal static UserId? UserOf(JsonElement json)
-    {
-        string? Text(string field) => json.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        if (Text("external_id") is { } external)
-        {
-            return UserId.External(external);
-        }
-
-        if (json.TryGetProperty("user_alias", out var alias) && alias.ValueKind == JsonValueKind.Object
-            && alias.TryGetProperty("alias_name", out var name) && name.ValueKind == JsonValueKind.String
-            && alias.TryGetProperty("alias_label", out var label) && label.ValueKind == JsonValueKind.String)
-        {
-            return UserId.Alias(name.GetString()!, label.GetString()!);
-        }
-
-        return Text("braze_id") is { } braze ? UserId.BrazeId(braze)
-            : Text("email") is { } email ? UserId.Email(email)
-            : Text("phone") is { } phone ? UserId.Phone(phone)
-            : null;
-    }
 }

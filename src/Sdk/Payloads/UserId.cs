@@ -69,6 +69,36 @@ public sealed class UserId : IEquatable<UserId>
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user_alias:{AliasLabel!.Length}:{AliasLabel}:{Value}")
         : FieldName + ":" + Value;
 
+    /// <summary>
+    /// The user a <c>/users/track</c> object as JSON names (<c>external_id</c>, then <c>user_alias</c>, <c>braze_id</c>,
+    /// <c>email</c>, <c>phone</c>); null when it names none (or the object is not one).
+    /// </summary>
+    internal static UserId? Of(JsonElement trackObject)
+    {
+        if (trackObject.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? Text(string field) => trackObject.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (Text(JsonNames.ExternalId.Value) is { } external)
+        {
+            return External(external);
+        }
+
+        if (trackObject.TryGetProperty(JsonNames.UserAlias.Value, out var alias) && alias.ValueKind == JsonValueKind.Object
+            && alias.TryGetProperty(JsonNames.AliasName.Value, out var name) && name.ValueKind == JsonValueKind.String
+            && alias.TryGetProperty(JsonNames.AliasLabel.Value, out var label) && label.ValueKind == JsonValueKind.String)
+        {
+            return Alias(name.GetString()!, label.GetString()!);
+        }
+
+        return Text(JsonNames.BrazeId.Value) is { } braze ? BrazeId(braze)
+            : Text(JsonNames.Email.Value) is { } email ? Email(email)
+            : Text(JsonNames.Phone.Value) is { } phone ? Phone(phone)
+            : null;
+    }
+
     /// <summary>The identifier a <see cref="Key"/> names; null when the text is not one.</summary>
     internal static UserId? FromKey(string? key)
     {
