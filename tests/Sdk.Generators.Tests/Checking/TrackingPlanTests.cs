@@ -259,6 +259,19 @@ public class TrackingPlanTests
     }
 
     [Fact]
+    public async Task The_plan_shown_in_the_docs_is_the_plan_of_the_records_shown_there()
+    {
+        var root = typeof(TrackingPlanTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var page = File.ReadAllText(Path.Combine(root, "docs", "tracking-plan.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var code = System.Text.RegularExpressions.Regex.Match(page, "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var plan = System.Text.RegularExpressions.Regex.Match(page, "```text\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var diagnostics = await Analyze("", "", code);
+        Assert.Equal(plan.TrimEnd('\n').Split('\n'), diagnostics.Where(d => d.Id == "BRZ0014").Select(d => d.Properties["BrazeTrackingPlanLine"]!).Order(StringComparer.Ordinal));
+        Assert.Empty(await Analyze(plan, "", code));
+    }
+
+    [Fact]
     public async Task A_name_sent_as_two_Braze_types_warns_at_each_member_without_any_plan_file()
     {
         var diagnostics = await Analyze(shipped: null, unshipped: null, """
