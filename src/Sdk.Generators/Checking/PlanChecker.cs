@@ -13,10 +13,11 @@ namespace Braze.Generators.Checking;
 
 /// <summary>
 /// One entry of the tracking plan as the code declares it: the member it comes from (null: the event name of the
-/// marker), and whether the entry is judged against the baseline and other records (false when the member or the
-/// event name breaks a rule of error severity: its own diagnostic comes first, and its fix may rename it).
+/// marker) and the <c>[BrazeProperty]</c> that named it (where a diagnostic points), and whether the entry is judged
+/// against the baseline and other records (false when the type or the member breaks a rule of error severity: its own
+/// diagnostic comes first, and its fix may rename it).
 /// </summary>
-internal readonly record struct PlanOccurrence(PlanEntry Entry, IPropertySymbol? Member, bool Judged);
+internal readonly record struct PlanOccurrence(PlanEntry Entry, IPropertySymbol? Member, AttributeData? NameSource, bool Judged);
 
 /// <summary>An entry line of a plan file, where it is (for a diagnostic on it).</summary>
 internal sealed record PlanFileLine(string Path, string FileName, PlanLine Line, TextSpan Span, LinePositionSpan LineSpan);
@@ -112,8 +113,8 @@ internal sealed class PlanBaseline
 /// <summary>A line of a plan file that does not match the code, and why (the end of BRZ0013's message).</summary>
 internal readonly record struct PlanDrift(PlanFileLine Line, string Reason);
 
-/// <summary>An entry sent as one Braze type by one record and as another by another (BRZ0015).</summary>
-internal readonly record struct PlanConflict(PlanOccurrence Occurrence, string What, string Others);
+/// <summary>The occurrence at <paramref name="Index"/>, sent as one Braze type where another record sends another (BRZ0015).</summary>
+internal readonly record struct PlanConflict(int Index, string What, string Others);
 
 /// <summary>
 /// The tracking plan's rules: the entries a parsed type declares, the baseline's lines the code no longer matches
@@ -147,7 +148,7 @@ internal static class PlanChecker
             }
 
             eventName = name;
-            occurrences.Add(new PlanOccurrence(TrackingPlan.EventEntry(name, record), null, typeJudged));
+            occurrences.Add(new PlanOccurrence(TrackingPlan.EventEntry(name, record), null, null, typeJudged));
         }
 
         foreach (var member in parsed.Members)
@@ -160,7 +161,7 @@ internal static class PlanChecker
             }
 
             var judged = typeJudged && !problems.Any(p => IsError(p) && SymbolEqualityComparer.Default.Equals(p.Member, member.Property));
-            occurrences.Add(new PlanOccurrence(new PlanEntry(section, eventName, member.WireName, type, record), member.Property, judged));
+            occurrences.Add(new PlanOccurrence(new PlanEntry(section, eventName, member.WireName, type, record), member.Property, member.NameSource, judged));
         }
 
         return occurrences;
@@ -237,25 +238,28 @@ internal static class PlanChecker
     /// <summary>
     /// Every judged occurrence of a name that the compilation's records send as more than one Braze type (the name of
     /// an event property across all events, of a purchase property across all purchases, of an attribute, a Canvas
-    /// entry property or a trigger property), with the other types and the records that send them.
+    /// entry property or a trigger property), by its index in <paramref name="occurrences"/>, with the other types and
+    /// the records that send them.
     /// </summary>
-    public static List<PlanConflict> Conflicts(IEnumerable<PlanOccurrence> occurrences)
+    public static List<PlanConflict> Conflicts(IReadOnlyList<PlanOccurrence> occurrences)
     {
         var conflicts = new List<PlanConflict>();
-        var groups = occurrences
-            .Where(o => o.Judged && o.Entry.Type != PlanType.None)
-            .GroupBy(o => (o.Entry.Section, o.Entry.Name))
-            .Where(g => g.Select(o => o.Entry.Type).Distinct().Skip(1).Any());
+        var groups = Enumerable.Range(0, occurrences.Count)
+            .Where(i => occurrences[i].Judged && occurrences[i].Entry.Type != PlanType.None)
+            .GroupBy(i => (occurrences[i].Entry.Section, occurrences[i].Entry.Name))
+            .Where(g => g.Select(i => occurrences[i].Entry.Type).Distinct().Skip(1).Any());
         foreach (var group in groups)
         {
-            foreach (var occurrence in group)
+            foreach (var index in group)
             {
+                var entry = occurrences[index].Entry;
                 var others = group
-                    .Where(o => o.Entry.Type != occurrence.Entry.Type)
-                    .Select(o => PlanText.TypeName(o.Entry.Type) + " in '" + o.Entry.Record + "'")
+                    .Select(i => occurrences[i].Entry)
+                    .Where(e => e.Type != entry.Type)
+                    .Select(e => PlanText.TypeName(e.Type) + " in '" + e.Record + "'")
                     .Distinct()
                     .OrderBy(s => s, System.StringComparer.Ordinal);
-                conflicts.Add(new PlanConflict(occurrence, What(occurrence.Entry.Section), string.Join(", ", others)));
+                conflicts.Add(new PlanConflict(index, What(entry.Section), string.Join(", ", others)));
             }
         }
 

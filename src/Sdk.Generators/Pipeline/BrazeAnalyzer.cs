@@ -80,7 +80,7 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         foreach (var occurrence in PlanChecker.Entries(parsed, problems))
         {
             var location = occurrence.Member is { } member
-                ? MemberLocation(member, NameSource(parsed, member), type, typeLocation, context)
+                ? MemberLocation(member, occurrence.NameSource, type, typeLocation, context)
                 : MarkerLocation(marker, typeLocation, context);
             plan.Enqueue((occurrence, location));
             if (baseline is not null && occurrence.Judged && !baseline.Lists(occurrence.Entry.Line))
@@ -102,16 +102,11 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void ReportPlan(CompilationAnalysisContext context, PlanBaseline? baseline, ConcurrentQueue<(PlanOccurrence Occurrence, Location Location)> plan)
     {
-        var locations = new Dictionary<PlanOccurrence, Location>();
-        foreach (var (occurrence, location) in plan)
+        var declared = plan.ToList();
+        foreach (var conflict in PlanChecker.Conflicts(declared.ConvertAll(p => p.Occurrence)))
         {
-            locations[occurrence] = location;
-        }
-
-        foreach (var conflict in PlanChecker.Conflicts(plan.Select(p => p.Occurrence)))
-        {
-            var entry = conflict.Occurrence.Entry;
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ConflictingTypes, locations[conflict.Occurrence], conflict.What, entry.Name, PlanText.TypeName(entry.Type), conflict.Others));
+            var (occurrence, location) = declared[conflict.Index];
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ConflictingTypes, location, conflict.What, occurrence.Entry.Name, PlanText.TypeName(occurrence.Entry.Type), conflict.Others));
         }
 
         if (baseline is null)
@@ -119,26 +114,12 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var drift in PlanChecker.Drift(baseline, plan.Select(p => p.Occurrence.Entry)))
+        foreach (var drift in PlanChecker.Drift(baseline, declared.Select(p => p.Occurrence.Entry)))
         {
             var line = drift.Line;
             var shown = (line.Line.Removed ? PlanText.RemovedPrefix : string.Empty) + line.Line.Text;
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TrackingPlanDrift, Location.Create(line.Path, line.Span, line.LineSpan), shown, line.FileName, drift.Reason));
         }
-    }
-
-    /// <summary>The <c>[BrazeProperty]</c> that gave <paramref name="member"/> its name, or null.</summary>
-    private static AttributeData? NameSource(ParsedType parsed, IPropertySymbol member)
-    {
-        foreach (var m in parsed.Members)
-        {
-            if (SymbolEqualityComparer.Default.Equals(m.Property, member))
-            {
-                return m.NameSource;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The marker's name argument as written, else the marker, else the type.</summary>
