@@ -236,9 +236,11 @@ internal static class PlanText
         {
             if (key.Length > prefix.Length && key.StartsWith(prefix, System.StringComparison.Ordinal))
             {
-                // Untyped: only an event's own line, whose name holds no ".properties." (or is quoted whole).
+                // Untyped: only an event's own line, whose name holds no ".properties." (or is quoted whole); a typed
+                // event line is a property's.
                 var name = key.Substring(prefix.Length);
-                wellFormed = typed || (prefix == "event " && (name[0] == '"' ? name.Length > 1 && name[name.Length - 1] == '"' : name.IndexOf(PropertiesInfix, System.StringComparison.Ordinal) < 0));
+                var eventLine = prefix == "event " && (name[0] == '"' ? name.Length > 1 && name[name.Length - 1] == '"' : name.IndexOf(PropertiesInfix, System.StringComparison.Ordinal) < 0);
+                wellFormed = prefix == "event " ? typed != eventLine : typed;
                 break;
             }
         }

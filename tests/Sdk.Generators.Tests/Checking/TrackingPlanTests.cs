@@ -172,6 +172,7 @@ public class TrackingPlanTests
             *REMOVED*event rented_movie.properties.movie: string
 
             event rented_movie.properties.price number
+            event rented_movie: string
             """, Rental);
         Assert.All(diagnostics, d => Assert.Equal("BRZ0013", d.Id));
         Assert.Equal(
@@ -180,9 +181,10 @@ public class TrackingPlanTests
                 "'*REMOVED*attribute never_shipped: string' in BrazeTrackingPlan.Unshipped.txt: marked removed, but it is not in BrazeTrackingPlan.Shipped.txt; remove the line",
                 "'*REMOVED*event rented_movie.properties.movie: string' in BrazeTrackingPlan.Unshipped.txt: marked removed, but the code still sends it; remove the line",
                 "'event rented_movie.properties.price number' in BrazeTrackingPlan.Unshipped.txt: not a tracking plan line (a keyword, the name, and ': ' with a Braze type: see docs/tracking-plan.md)",
+                "'event rented_movie: string' in BrazeTrackingPlan.Unshipped.txt: not a tracking plan line (a keyword, the name, and ': ' with a Braze type: see docs/tracking-plan.md)",
             ],
             diagnostics.Select(Message));
-        Assert.Equal([Unshipped + ":2", Unshipped + ":3", Unshipped + ":4", Unshipped + ":6"], diagnostics.Select(Located));
+        Assert.Equal([Unshipped + ":2", Unshipped + ":3", Unshipped + ":4", Unshipped + ":6", Unshipped + ":7"], diagnostics.Select(Located));
     }
 
     [Fact]
