@@ -4,8 +4,9 @@
 # through AddBraze, then once more through the tracker with a SQLite outbox: proves the runtime dll is in lib/, the
 # generator works from analyzers/dotnet/cs, the outbox package brings SQLite (the core package does not) and the
 # emulator package runs; the PostgreSQL outbox package restores and registers (without a server: none runs yet).
-# Last, a project with a bad record runs `dotnet format analyzers`: the code fixes packed beside the generator
-# (Braze.Sdk.CodeFixes.dll) rewrite it into a record that builds.
+# Then a project with a bad record runs `dotnet format analyzers`: the code fixes packed beside the generator
+# (Braze.Sdk.CodeFixes.dll) rewrite it into a record that builds. Last, the tracking plan: its baseline files, the fix
+# that adds new names to them, and the JSON and Markdown the build writes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -153,4 +154,57 @@ if ! diff -u expected.txt Rental.cs; then
   exit 1
 fi
 dotnet build --nologo -v quiet --no-restore
+
+# The tracking plan (docs/tracking-plan.md) from the package: BrazeTrackingPlan.*.txt beside the project are read
+# without being listed, a renamed shipped property is BRZ0013 and the new names BRZ0014, `dotnet format analyzers`
+# adds the new names to Unshipped (an additional file), and BrazeTrackingPlanOutput writes the plan as JSON and
+# Markdown through the buildTransitive target.
+mkdir -p "$work/plan"
+cd "$work/plan"
+cp ../app/nuget.config .
+cat > plan.csproj <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFrameworks>net10.0;net8.0</TargetFrameworks>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <NoWarn>NU1603</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Braze.Sdk" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > Rental.cs <<'CS'
+using Braze;
+
+[BrazeEvent("rented_movie")]
+public partial record RentedMovie(string Title, decimal Price);
+CS
+printf 'event rented_movie\nevent rented_movie.properties.movie: string\n' > BrazeTrackingPlan.Shipped.txt
+: > BrazeTrackingPlan.Unshipped.txt
+dotnet restore --nologo -v quiet
+dotnet build --nologo --no-restore -p:TargetFramework=net10.0 > build.txt 2>&1 || { cat build.txt; exit 1; }
+for expected in "BrazeTrackingPlan.Shipped.txt(2,1): warning BRZ0013: 'event rented_movie.properties.movie: string'" \
+                "warning BRZ0014: 'event rented_movie.properties.title: string' is not in the tracking plan" \
+                "warning BRZ0014: 'event rented_movie.properties.price: number' is not in the tracking plan"; do
+  if ! grep -qF "$expected" build.txt; then
+    cat build.txt
+    echo "the tracking plan's baseline did not report: $expected" >&2
+    exit 1
+  fi
+done
+dotnet format analyzers plan.csproj --diagnostics BRZ0014 --severity info --no-restore
+printf 'event rented_movie.properties.price: number\nevent rented_movie.properties.title: string\n' > expected.txt
+if ! diff -u expected.txt BrazeTrackingPlan.Unshipped.txt; then
+  echo "dotnet format analyzers did not add the new names to BrazeTrackingPlan.Unshipped.txt" >&2
+  exit 1
+fi
+# The rename accepted: nothing left to report, with warnings as errors, for both target frameworks.
+printf '*REMOVED*event rented_movie.properties.movie: string\n' | cat - BrazeTrackingPlan.Unshipped.txt > unshipped.txt
+mv unshipped.txt BrazeTrackingPlan.Unshipped.txt
+dotnet build --nologo -v quiet --no-restore -p:TreatWarningsAsErrors=true -p:BrazeTrackingPlanOutput=tracking-plan
+grep -qF '{ "name": "title", "type": "string" }' tracking-plan/BrazeTrackingPlan.json
+grep -qF '"records": ["RentedMovie"]' tracking-plan/BrazeTrackingPlan.json
+grep -qF '| `price` | number |' tracking-plan/BrazeTrackingPlan.md
 echo "package test: OK"

@@ -97,7 +97,10 @@ public sealed partial class DocsSamplesTests
         var compilation = GeneratorHarness.Compile().AddSyntaxTrees(trees);
         GeneratorDriver driver = CSharpGeneratorDriver.Create([new BrazeGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        var analyzed = await output.WithAnalyzers([new BrazeAnalyzer()]).GetAllDiagnosticsAsync();
+        // A diagnostics page's block sees the tracking plan files its page declared before it (each block compiles alone).
+        var files = page.StartsWith("docs/diagnostics/", StringComparison.Ordinal) && blocks.Count == 1 ? blocks[0].PlanFiles : new Dictionary<string, string>();
+        var options = new AnalyzerOptions([.. files.Select(f => (AdditionalText)new InMemoryAdditionalText("/docs/" + f.Key, f.Value))]);
+        var analyzed = await output.WithAnalyzers([new BrazeAnalyzer()], options).GetAllDiagnosticsAsync();
         var reported = generatorDiagnostics.Concat(analyzed).Where(d => d.Severity == DiagnosticSeverity.Error || d.Id.StartsWith("BRZ", StringComparison.Ordinal)).ToList();
 
         var problems = new List<string>();
@@ -142,15 +145,22 @@ public sealed partial class DocsSamplesTests
         return text.ToString();
     }
 
-    private sealed record Block(int Line, string Code, bool Skipped, IReadOnlySet<string> Expected);
+    /// <summary>A csharp block, and the tracking plan files (name, text) declared on its page before it.</summary>
+    private sealed record Block(int Line, string Code, bool Skipped, IReadOnlySet<string> Expected, IReadOnlyDictionary<string, string> PlanFiles);
 
-    private static IEnumerable<Block> Blocks(string page)
+    /// <summary>
+    /// The csharp blocks of <paramref name="page"/>. A block fenced <c>```text BrazeTrackingPlan.Shipped.txt</c> (or
+    /// <c>Unshipped</c>) is that file's content for the csharp blocks after it, until the next block of that file.
+    /// </summary>
+    internal static IEnumerable<(int Line, string Code, bool Skipped, IReadOnlyDictionary<string, string> PlanFiles)> Fences(string page)
     {
         var lines = File.ReadAllLines(Path.Combine(s_root, page));
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
             var fence = lines[i].Trim();
-            if (!fence.StartsWith("```csharp", StringComparison.Ordinal))
+            var planFile = fence.StartsWith("```text BrazeTrackingPlan.", StringComparison.Ordinal) ? fence["```text ".Length..].Trim() : null;
+            if (!fence.StartsWith("```csharp", StringComparison.Ordinal) && planFile is null)
             {
                 continue;
             }
@@ -163,10 +173,25 @@ public sealed partial class DocsSamplesTests
             }
 
             var code = string.Join('\n', lines[start..end]);
-            var expected = lines[start..end].Select(l => l.IndexOf("//", StringComparison.Ordinal) is var c and >= 0 ? l[c..] : "")
-                .SelectMany(comment => ExpectedDiagnostic().Matches(comment).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
-            yield return new Block(start + 1, code, fence.Contains("no-compile", StringComparison.Ordinal), expected);
             i = end;
+            if (planFile is not null)
+            {
+                files[planFile] = code.Length == 0 ? code : code + "\n";
+                continue;
+            }
+
+            yield return (start + 1, code, fence.Contains("no-compile", StringComparison.Ordinal), new Dictionary<string, string>(files));
+        }
+    }
+
+    private static IEnumerable<Block> Blocks(string page)
+    {
+        foreach (var (line, code, skipped, files) in Fences(page))
+        {
+            var codeLines = code.Split('\n');
+            var expected = codeLines.Select(l => l.IndexOf("//", StringComparison.Ordinal) is var c and >= 0 ? l[c..] : "")
+                .SelectMany(comment => ExpectedDiagnostic().Matches(comment).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
+            yield return new Block(line, code, skipped, expected, files);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Braze.Generators.Tests;
 
@@ -36,5 +37,48 @@ internal static class GeneratorHarness
     {
         var compilation = Compile(sources);
         return await compilation.WithAnalyzers([new BrazeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+    }
+
+    /// <summary>Analyzes <paramref name="sources"/> with <paramref name="files"/> (path, text) as the project's AdditionalFiles.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync((string Path, string Text)[] files, params string[] sources)
+    {
+        var compilation = Compile(sources);
+        var options = new AnalyzerOptions([.. files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text))]);
+        return await compilation.WithAnalyzers([new BrazeAnalyzer()], options).GetAnalyzerDiagnosticsAsync();
+    }
+
+    /// <summary>A driver of the generator that tracks its steps, with <paramref name="buildProperties"/> as MSBuild properties the compiler sees.</summary>
+    public static GeneratorDriver Driver(IReadOnlyDictionary<string, string>? buildProperties = null)
+        => CSharpGeneratorDriver.Create(
+            [new BrazeGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            optionsProvider: new BuildPropertiesProvider(buildProperties ?? new Dictionary<string, string>()),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+}
+
+/// <summary>An AdditionalFiles item held in memory.</summary>
+internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    private readonly SourceText _text = SourceText.From(text);
+
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
+/// <summary>MSBuild properties as the compiler passes <c>CompilerVisibleProperty</c> items (<c>build_property.Name</c>).</summary>
+internal sealed class BuildPropertiesProvider(IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
+{
+    private static readonly AnalyzerConfigOptions s_empty = new Options(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(properties.ToDictionary(p => "build_property." + p.Key, p => p.Value));
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => s_empty;
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }

@@ -65,6 +65,21 @@ internal static class Descriptors
         "'{0}' cannot be a Braze payload type: {1}",
         "The generator writes one non-generic partial declaration per payload type. Generic types (or types nested in generic types), static classes and types with more than one Braze marker attribute are not supported.", DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor TrackingPlanDrift = Create(DiagnosticIds.TrackingPlanDrift, "Tracking plan entry does not match the code",
+        "'{0}' in {1}: {2}",
+        "A name in " + DiagnosticIds.TrackingPlanShipped + " that the code no longer sends with that type was removed, renamed or retyped: dashboards, segments and Canvases built on it stop receiving data. The change is accepted by the line '*REMOVED*<entry>' in " + DiagnosticIds.TrackingPlanUnshipped + ". Lines of " + DiagnosticIds.TrackingPlanUnshipped + " must match the code too.",
+        DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor NotInTrackingPlan = Create(DiagnosticIds.NotInTrackingPlan, "Name not in the tracking plan",
+        "'{0}' is not in the tracking plan{1}",
+        "The project has a tracking plan (" + DiagnosticIds.TrackingPlanShipped + " / " + DiagnosticIds.TrackingPlanUnshipped + "), and a record sends a name with a Braze type that neither file lists. Add the line to " + DiagnosticIds.TrackingPlanUnshipped + " (the code fix does) so that the new name is reviewed.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ConflictingTypes = Create(DiagnosticIds.ConflictingTypes, "Name sent with conflicting Braze types",
+        "{0} '{1}' is sent as {2} here but as {3}; Braze keeps one data type per name",
+        "Braze infers one data type per custom attribute (and reports, segments and filters event and purchase properties by one type per name): values of another type are rejected or stored as the wrong type. Use one Braze type for a name in every record, or give one of them another name.",
+        DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary><c>'a', 'b' or 'c'</c>.</summary>
     private static string Quoted(string[] names)
     {
@@ -77,6 +92,6 @@ internal static class Descriptors
         return text.ToString();
     }
 
-    private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity)
-        => new(id, title, message, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpRoot + id + ".md");
+    private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity, params string[] tags)
+        => new(id, title, message, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpRoot + id + ".md", customTags: tags);
 }

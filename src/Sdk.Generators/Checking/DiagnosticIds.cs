@@ -18,6 +18,9 @@ internal static class DiagnosticIds
     public const string StandardField = "BRZ0010";
     public const string IdentifierField = "BRZ0011";
     public const string UnsupportedDeclaration = "BRZ0012";
+    public const string TrackingPlanDrift = "BRZ0013";
+    public const string NotInTrackingPlan = "BRZ0014";
+    public const string ConflictingTypes = "BRZ0015";
 
     /// <summary>
     /// The property holding the wire name a code fix writes: the valid name the analyzer planned for the diagnostic's
@@ -26,4 +29,13 @@ internal static class DiagnosticIds
     /// inherited member).
     /// </summary>
     public const string SuggestedName = "BrazeSuggestedName";
+
+    /// <summary>The property holding the line a BRZ0014 code fix adds to <see cref="TrackingPlanUnshipped"/>.</summary>
+    public const string PlanLine = "BrazeTrackingPlanLine";
+
+    /// <summary>The reviewed tracking plan of the released versions (docs/tracking-plan.md).</summary>
+    public const string TrackingPlanShipped = "BrazeTrackingPlan.Shipped.txt";
+
+    /// <summary>The tracking plan's changes since the last release: new entries, and <c>*REMOVED*</c> shipped ones.</summary>
+    public const string TrackingPlanUnshipped = "BrazeTrackingPlan.Unshipped.txt";
 }

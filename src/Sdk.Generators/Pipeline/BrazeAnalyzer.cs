@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -19,17 +20,26 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.NotPartial, Descriptors.EventName, Descriptors.PropertyName, Descriptors.ReservedName, Descriptors.DuplicateName,
         Descriptors.TooManyProperties, Descriptors.UnsupportedType, Descriptors.TimeInCollection, Descriptors.AmbiguousDateTime,
-        Descriptors.StandardField, Descriptors.IdentifierField, Descriptors.UnsupportedDeclaration);
+        Descriptors.StandardField, Descriptors.IdentifierField, Descriptors.UnsupportedDeclaration,
+        Descriptors.TrackingPlanDrift, Descriptors.NotInTrackingPlan, Descriptors.ConflictingTypes);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            // The tracking plan: the baseline files when the project has them (else no baseline rule applies), and
+            // every type's entries, judged together once all types are seen (BRZ0013, BRZ0015).
+            var baseline = PlanBaseline.Read(start.Options.AdditionalFiles, start.CancellationToken);
+            var plan = new ConcurrentQueue<(PlanOccurrence Occurrence, Location Location)>();
+            start.RegisterSymbolAction(context => AnalyzeType(context, baseline, plan), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end => ReportPlan(end, baseline, plan));
+        });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, PlanBaseline? baseline, ConcurrentQueue<(PlanOccurrence, Location)> plan)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         AttributeData? marker = null;
@@ -50,12 +60,13 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
         }
 
         var problems = new List<Problem>();
-        PayloadChecker.Check(PropertiesParser.Read(type, marker, kind, context.CancellationToken), problems, context.CancellationToken);
+        var parsed = PropertiesParser.Read(type, marker, kind, context.CancellationToken);
+        PayloadChecker.Check(parsed, problems, context.CancellationToken);
         var typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
         foreach (var problem in problems)
         {
             var location = problem.AtMarker
-                ? ArgumentLocation(marker, context) ?? marker.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? typeLocation
+                ? MarkerLocation(marker, typeLocation, context)
                 : problem.Member is { } member ? MemberLocation(member, problem.NameSource, type, typeLocation, context) : typeLocation;
 
             // The planned name goes to the code fix only where it can edit the member or the marker: not for an
@@ -65,7 +76,55 @@ public sealed class BrazeAnalyzer : DiagnosticAnalyzer
                 : ImmutableDictionary<string, string?>.Empty;
             context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, properties, problem.Args));
         }
+
+        foreach (var occurrence in PlanChecker.Entries(parsed, problems))
+        {
+            var location = occurrence.Member is { } member
+                ? MemberLocation(member, occurrence.NameSource, type, typeLocation, context)
+                : MarkerLocation(marker, typeLocation, context);
+            plan.Enqueue((occurrence, location));
+            if (baseline is not null && occurrence.Judged && !baseline.Lists(occurrence.Entry.Line))
+            {
+                var others = baseline.OtherTypes(occurrence.Entry).Select(l => "'" + l + "'").ToList();
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.NotInTrackingPlan,
+                    location,
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticIds.PlanLine, occurrence.Entry.Line),
+                    occurrence.Entry.Line,
+                    others.Count == 0 ? string.Empty : "; the plan has " + string.Join(" and ", others) + " (the type changed)"));
+            }
+        }
     }
+
+    /// <summary>
+    /// At the end of the compilation: each name sent with two Braze types (BRZ0015, at every member involved), and
+    /// with a baseline, each line of it the code does not match (BRZ0013, at the line).
+    /// </summary>
+    private static void ReportPlan(CompilationAnalysisContext context, PlanBaseline? baseline, ConcurrentQueue<(PlanOccurrence Occurrence, Location Location)> plan)
+    {
+        var declared = plan.ToList();
+        foreach (var conflict in PlanChecker.Conflicts(declared.ConvertAll(p => p.Occurrence)))
+        {
+            var (occurrence, location) = declared[conflict.Index];
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ConflictingTypes, location, conflict.What, occurrence.Entry.Name, PlanText.TypeName(occurrence.Entry.Type), conflict.Others));
+        }
+
+        if (baseline is null)
+        {
+            return;
+        }
+
+        foreach (var drift in PlanChecker.Drift(baseline, declared.Select(p => p.Occurrence.Entry)))
+        {
+            var line = drift.Line;
+            var shown = (line.Line.Removed ? PlanText.RemovedPrefix : string.Empty) + line.Line.Text;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TrackingPlanDrift, Location.Create(line.Path, line.Span, line.LineSpan), shown, line.FileName, drift.Reason));
+        }
+    }
+
+    /// <summary>The marker's name argument as written, else the marker, else the type.</summary>
+    private static Location MarkerLocation(AttributeData marker, Location typeLocation, SymbolAnalysisContext context)
+        => ArgumentLocation(marker, context) ?? marker.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? typeLocation;
 
     /// <summary>The first positional argument of <paramref name="attribute"/> as written (the name it gives), or null.</summary>
     private static Location? ArgumentLocation(AttributeData? attribute, SymbolAnalysisContext context)

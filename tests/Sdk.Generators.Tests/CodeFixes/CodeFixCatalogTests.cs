@@ -25,6 +25,9 @@ public class CodeFixCatalogTests
         ["BRZ0010"] = typeof(PropertyNameFix),
         ["BRZ0011"] = typeof(IgnoreMemberFix),
         ["BRZ0012"] = null, // which marker to keep, or how to close a generic type, is a design decision
+        ["BRZ0013"] = null, // whether a shipped name may go is the data team's decision, recorded by hand
+        ["BRZ0014"] = typeof(TrackingPlanFix),
+        ["BRZ0015"] = null, // which of the two types is right, or which record renames, is a design decision
     };
 
     private static readonly string s_root = typeof(CodeFixCatalogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -15,11 +13,8 @@ namespace Braze.Generators.Tests.CodeFixes;
 /// the light bulb: the fix is offered, applied one diagnostic at a time as the IDE would, and leaves the id gone and
 /// no new compiler error.
 /// </summary>
-public sealed partial class DocsExamplesFixTests
+public sealed class DocsExamplesFixTests
 {
-    private static readonly string s_root = typeof(DocsExamplesFixTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
-
     private const string Usings = "using System; using System.Collections.Generic; using System.IO; using System.Linq; using Braze;\n";
 
     public static TheoryData<string> FixableIds()
@@ -40,10 +35,10 @@ public sealed partial class DocsExamplesFixTests
     [MemberData(nameof(FixableIds))]
     public async Task The_bad_example_of_the_page_is_fixed_by_the_light_bulb(string id)
     {
-        var example = BadExample(id);
+        var (example, planFiles) = BadExample(id);
         var provider = (CodeFixProvider)Activator.CreateInstance(CodeFixCatalogTests.Catalog[id]!)!;
         using var workspace = new AdhocWorkspace();
-        var document = Document(workspace, Usings + example);
+        var document = Document(workspace, Usings + example, planFiles);
         var errorsBefore = await Errors(document);
 
         var fixes = 0;
@@ -61,41 +56,44 @@ public sealed partial class DocsExamplesFixTests
         Assert.Equal(errorsBefore, await Errors(document));
     }
 
-    /// <summary>The first csharp block of the page with a line whose comment names <paramref name="id"/>.</summary>
-    private static string BadExample(string id)
+    /// <summary>
+    /// The first csharp block of the page with a line whose comment names <paramref name="id"/>, and the tracking plan
+    /// files the page declared before it (<see cref="DocsSamplesTests.Fences"/>).
+    /// </summary>
+    private static (string Code, IReadOnlyDictionary<string, string> PlanFiles) BadExample(string id)
     {
-        var page = File.ReadAllText(Path.Combine(s_root, "docs", "diagnostics", id + ".md"));
-        foreach (Match block in CSharpBlock().Matches(page))
+        foreach (var (_, code, skipped, files) in DocsSamplesTests.Fences("docs/diagnostics/" + id + ".md"))
         {
-            if (block.Groups[1].Value.Split('\n').Any(line => line.Contains("// " + id, StringComparison.Ordinal)))
+            if (!skipped && code.Split('\n').Any(line => line.Contains("// " + id, StringComparison.Ordinal)))
             {
-                return block.Groups[1].Value;
+                return (code, files);
             }
         }
 
         throw new InvalidOperationException($"{id}.md has no example that names {id}");
     }
 
-    private static Document Document(AdhocWorkspace workspace, string source)
+    private static Document Document(AdhocWorkspace workspace, string source, IReadOnlyDictionary<string, string> planFiles)
     {
+        var projectId = ProjectId.CreateNewId();
+        var additional = planFiles.Select(f => DocumentInfo.Create(
+            DocumentId.CreateNewId(projectId), f.Key, loader: TextLoader.From(TextAndVersion.Create(SourceText.From(f.Value), VersionStamp.Create())), filePath: "/docs/" + f.Key));
         var project = workspace.AddProject(ProjectInfo.Create(
-            ProjectId.CreateNewId(), VersionStamp.Create(), "Docs", "Docs", LanguageNames.CSharp,
+            projectId, VersionStamp.Create(), "Docs", "Docs", LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: GeneratorHarness.ParseOptions,
-            metadataReferences: GeneratorHarness.Compile().References));
+            metadataReferences: GeneratorHarness.Compile().References,
+            additionalDocuments: additional));
         return workspace.AddDocument(project.Id, "Example.cs", SourceText.From(source));
     }
 
     private static async Task<List<Diagnostic>> Reported(Document document, string id)
     {
         var compilation = (await document.Project.GetCompilationAsync())!;
-        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new BrazeAnalyzer())).GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new BrazeAnalyzer()), document.Project.AnalyzerOptions).GetAnalyzerDiagnosticsAsync();
         return [.. diagnostics.Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start)];
     }
 
     private static async Task<string[]> Errors(Document document)
         => [.. (await document.Project.GetCompilationAsync())!.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Order()];
-
-    [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
 }

@@ -98,6 +98,30 @@ public class PipelineTests
         AssertCached(driver.RunGenerators(sameText).GetRunResult());
     }
 
+    [Fact]
+    public void The_tracking_plan_steps_are_cached_on_an_unrelated_edit_and_rerun_when_a_record_changes()
+    {
+        var compilation = GeneratorHarness.Compile(EmitterTests.Event, EveryKind);
+        var driver = GeneratorHarness.Driver(new Dictionary<string, string> { ["BrazeTrackingPlanOutput"] = "plan" }).RunGenerators(compilation);
+        Assert.Contains(driver.GetRunResult().Results.Single().GeneratedSources, s => s.HintName == "BrazeTrackingPlan.g.cs");
+
+        var unrelated = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class Unrelated { int X; }", GeneratorHarness.ParseOptions));
+        var cached = driver.RunGenerators(unrelated).GetRunResult();
+        AssertCached(cached);
+        Assert.Contains(cached.Results.Single().GeneratedSources, s => s.HintName == "BrazeTrackingPlan.g.cs");
+
+        // A new member of one event: that type's entries and the plan are computed again, the other types' are not.
+        var tree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("WelcomeContext", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(
+            tree.ToString().Replace("string CouponCode,", "string CouponCode, int Visits,", StringComparison.Ordinal))));
+        var steps = driver.RunGenerators(edited).GetRunResult().Results.Single().TrackedSteps;
+        Assert.Contains(steps[TrackingNames.PlanEntries].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(steps[TrackingNames.PlanEntries].SelectMany(s => s.Outputs), o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        Assert.Equal(IncrementalStepRunReason.Modified, steps[TrackingNames.Plan].Single().Outputs.Single().Reason);
+        var plan = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "BrazeTrackingPlan.g.cs");
+        Assert.Contains("\"visits\"", plan.SourceText.ToString(), StringComparison.Ordinal);
+    }
+
     private static void AssertCached(GeneratorDriverRunResult run)
     {
         var steps = run.Results.Single().TrackedSteps;
