@@ -66,7 +66,8 @@ public sealed class ReadmeSampleTests
         var block = readme[(readme.IndexOf("```csharp", start, StringComparison.Ordinal) + 9)..];
         block = block[..block.IndexOf("```", StringComparison.Ordinal)];
         var test = File.ReadAllText(Path.Combine(copies, "ReadmeSampleTests.cs.txt"));
-        foreach (var line in block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
+        // Its using lines are there for a reader who copies it (the docs-samples test compiles it as written); this test's own are its namespace's.
+        foreach (var line in block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)))
         {
             Assert.True(test.Contains(line, StringComparison.Ordinal), $"README line not covered by a test: {line}");
         }
