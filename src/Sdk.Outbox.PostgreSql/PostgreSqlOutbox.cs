@@ -20,7 +20,7 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
     private readonly PostgreSqlOutboxOptions _options;
     private readonly string _items;
     private readonly string _deadLetters;
-    private readonly Lazy<Task> _ready;
+    private Lazy<Task> _ready;
     private readonly Timer _renewal;
     private readonly System.Diagnostics.Metrics.Meter _meter;
     private readonly bool _ownsMeter;
@@ -331,7 +331,7 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
         await _heartbeat.DisposeAsync().ConfigureAwait(false);
         try
         {
-            if (_ready.IsValueCreated && _ready.Value.IsCompletedSuccessfully)
+            if (Volatile.Read(ref _ready) is { IsValueCreated: true, Value.IsCompletedSuccessfully: true })
             {
                 // Leaves the fleet (the others' share of the rate limits grows at their next beat) and hands its items back.
                 await using var command = _dataSource.CreateCommand($"DELETE FROM {_instancesTable} WHERE owner = @owner; UPDATE {_items} SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner;");
@@ -360,7 +360,7 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
     /// </summary>
     internal async Task<int> RenewLeasesAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0 || !_ready.IsValueCreated || !_ready.Value.IsCompletedSuccessfully)
+        if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _ready) is not { IsValueCreated: true, Value.IsCompletedSuccessfully: true })
         {
             return 0;
         }
@@ -405,7 +405,16 @@ public sealed partial class PostgreSqlOutbox : IBrazeOutbox
     private Task EnsureReadyAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _ready.Value.WaitAsync(cancellationToken);
+        // A migration that failed (the database was not reachable yet) is tried again by the next caller, not cached
+        // for the life of the process: the first heartbeat runs at construction, possibly before the database is up.
+        var ready = Volatile.Read(ref _ready);
+        if (ready.IsValueCreated && ready.Value.IsFaulted)
+        {
+            Interlocked.CompareExchange(ref _ready, new Lazy<Task>(MigrateAsync, LazyThreadSafetyMode.ExecutionAndPublication), ready);
+            ready = Volatile.Read(ref _ready);
+        }
+
+        return ready.Value.WaitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -252,6 +252,27 @@ public sealed class PostgreSqlOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_that_is_not_there_yet_is_tried_again_not_given_up_on()
+    {
+        var database = "braze_late_" + Guid.NewGuid().ToString("N")[..12];
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Database = database }.ConnectionString;
+        await using var outbox = new PostgreSqlOutbox(new PostgreSqlOutboxOptions { ConnectionString = connection, Schema = _schema });
+        await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(async () => await outbox.AppendAsync([Entry(1)], CancellationToken.None)); // no such database yet
+
+        await Sql($"CREATE DATABASE {database};");
+        try
+        {
+            Assert.Single(await outbox.AppendAsync([Entry(1)], CancellationToken.None)); // the migration runs again, and succeeds
+        }
+        finally
+        {
+            await outbox.DisposeAsync();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await Sql($"DROP DATABASE {database} WITH (FORCE);");
+        }
+    }
+
+    [Fact]
     public async Task A_users_item_is_not_claimed_while_another_live_instance_holds_an_earlier_one()
     {
         const string U = "external_id:u", V = "external_id:v";
