@@ -10,7 +10,7 @@ namespace Braze.Transport;
 /// a 429 or when none are left. In a fleet (<see cref="IBrazeRateLimitCoordinator"/>) each process keeps to its share
 /// of both, and a 429 pauses every process. One instance is shared by every request of a named client.
 /// </summary>
-internal sealed class BrazeRequestPacer : IDisposable
+internal sealed class BrazeRequestPacer
 {
     private static readonly TimeSpan s_resetMargin = TimeSpan.FromMilliseconds(50);
     private readonly int _permitLimit;
@@ -237,12 +237,6 @@ internal sealed class BrazeRequestPacer : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        // Nothing to release: the windows are counted here. IDisposable stays for the DI containers that own pacers.
-    }
-
     private TimeSpan Backoff(int attempt) => BrazeRetryPolicy.Backoff(attempt - 1, _baseBackoff, _maxBackoff, Random.Shared.NextDouble());
 }
 
@@ -251,22 +245,13 @@ internal sealed class BrazeRequestPacer : IDisposable
 /// <see cref="RateLimitGroup"/>, made on first use with the group's documented limit and shared by every handler of a
 /// workspace (handlers are recycled by the HTTP client factory; the pacers must outlive them).
 /// </summary>
-internal sealed class BrazeEndpointPacers(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null, IBrazeRateLimitCoordinator? fleet = null) : IDisposable
+internal sealed class BrazeEndpointPacers(BrazeOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, BrazeMetrics? metrics = null, IBrazeRateLimitCoordinator? fleet = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RateLimitGroup, Lazy<BrazeRequestPacer>> _pacers = new();
 
     /// <summary>The pacer of <paramref name="group"/>.</summary>
     public BrazeRequestPacer For(RateLimitGroup group)
         => _pacers.GetOrAdd(group, g => new Lazy<BrazeRequestPacer>(() => new BrazeRequestPacer(options, g.DefaultPermits, g.Window, timeProvider, logger, metrics, g.Name, fleet))).Value;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var pacer in _pacers.Values.Where(p => p.IsValueCreated))
-        {
-            pacer.Value.Dispose();
-        }
-    }
 }
 
 /// <summary>

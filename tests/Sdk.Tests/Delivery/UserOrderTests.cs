@@ -49,6 +49,14 @@ public sealed class UserOrderTests : IDisposable
             requests.FindIndex(r => r.Path.StartsWith("/users/track", StringComparison.Ordinal) && Numbers(r.Body).Contains(n)));
     }
 
+    /// <summary>Starts creating the visitor's alias and returns once Braze holds the request (its gate keeps it unanswered).</summary>
+    private static async Task<Task<int>> AliasHeldAtBrazeAsync(IBrazeTracker tracker, ClientFixture f)
+    {
+        var alias = tracker.CreateAliasesAsync([new NewUserAlias(s_visitor.Value, s_visitor.AliasLabel!)]);
+        await WaitUntil(() => f.Fake.Requests.Any(r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal)));
+        return alias;
+    }
+
     [Fact]
     public async Task A_users_items_wait_for_an_earlier_alias_while_other_users_flow()
     {
@@ -58,8 +66,7 @@ public sealed class UserOrderTests : IDisposable
         f.Fake.Responder = Responder(braze, gate);
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
 
-        var alias = tracker.CreateAliasesAsync([new NewUserAlias(s_visitor.Value, s_visitor.AliasLabel!)]);
-        await WaitUntil(() => f.Fake.Requests.Any(r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal)));
+        var alias = await AliasHeldAtBrazeAsync(tracker, f);
         var byAlias = tracker.Track(EventOf(s_visitor, 1));
         var other = tracker.Track(Event(2));
 
@@ -107,8 +114,7 @@ public sealed class UserOrderTests : IDisposable
         f.Fake.Responder = Responder(braze, gate);
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
 
-        var first = tracker.CreateAliasesAsync([new NewUserAlias(s_visitor.Value, s_visitor.AliasLabel!)]);
-        await WaitUntil(() => f.Fake.Requests.Any(r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal)));
+        var first = await AliasHeldAtBrazeAsync(tracker, f);
         var between = tracker.Track(EventOf(s_visitor, 1));
         var second = tracker.IdentifyUsersAsync([new UserIdentification("user-1", s_visitor)]);
         var after = tracker.Track(EventOf(UserId.External("user-1"), 2));
@@ -130,8 +136,7 @@ public sealed class UserOrderTests : IDisposable
         f.Fake.Responder = Responder(braze, gate);
         var tracker = f.Provider.GetRequiredService<IBrazeTracker>();
 
-        var first = tracker.CreateAliasesAsync([new NewUserAlias(s_visitor.Value, s_visitor.AliasLabel!)]);
-        await WaitUntil(() => f.Fake.Requests.Any(r => r.Path.StartsWith("/users/alias/new", StringComparison.Ordinal)));
+        var first = await AliasHeldAtBrazeAsync(tracker, f);
         using var cancel = new CancellationTokenSource();
         var second = tracker.MergeUsersAsync([new UserMerge(s_visitor, UserId.External("user-1"))], cancel.Token);
         await cancel.CancelAsync();

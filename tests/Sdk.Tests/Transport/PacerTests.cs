@@ -32,7 +32,7 @@ public class PacerTests
     public async Task No_requests_left_means_waiting_for_the_reset()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
+        var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
         await pacer.WaitAsync(CancellationToken.None);
         pacer.Observe(Response(HttpStatusCode.Created, 3000, 0, time.GetUtcNow().AddSeconds(3)));
 
@@ -47,7 +47,7 @@ public class PacerTests
     public async Task Requests_in_flight_count_against_the_remaining_budget()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time);
+        var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time);
         for (var i = 0; i < 3; i++)
         {
             await pacer.WaitAsync(CancellationToken.None);
@@ -66,7 +66,7 @@ public class PacerTests
     public async Task A_429_pauses_every_request_until_the_reset()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
+        var pacer = new BrazeRequestPacer(new BrazeOptions(), time);
         await pacer.WaitAsync(CancellationToken.None);
         pacer.Observe(Response(HttpStatusCode.TooManyRequests, 3000, 0, time.GetUtcNow().AddSeconds(10)));
         Assert.True(pacer.PausedUntil >= time.GetUtcNow().AddSeconds(10));
@@ -139,8 +139,8 @@ public class PacerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = new BrazeOptions();
-        using var track = new BrazeRequestPacer(options, time);
-        using var other = new BrazeRequestPacer(options, options.OtherRateLimitPerWindow, options.OtherRateLimitWindow, time);
+        var track = new BrazeRequestPacer(options, time);
+        var other = new BrazeRequestPacer(options, options.OtherRateLimitPerWindow, options.OtherRateLimitWindow, time);
         using var handler = new BrazeRateLimitHandler(track, timeProvider: time, otherEndpoints: other)
         {
             InnerHandler = new Answer(request => BrazeEndpoints.Of(request) == BrazeEndpoints.UsersTrack
@@ -169,7 +169,7 @@ public class PacerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = new BrazeOptions { RetryMaxDelay = TimeSpan.FromSeconds(30) };
-        using var pacer = new BrazeRequestPacer(options, time);
+        var pacer = new BrazeRequestPacer(options, time);
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         response.Headers.TryAddWithoutValidation(header, value);
 
@@ -209,7 +209,7 @@ public class PacerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var fleet = new Fleet(3);
-        using var pacer = new BrazeRequestPacer(new BrazeOptions { RateLimitPerWindow = 30, RateLimitWindow = TimeSpan.FromSeconds(3) }, time, fleet: fleet);
+        var pacer = new BrazeRequestPacer(new BrazeOptions { RateLimitPerWindow = 30, RateLimitWindow = TimeSpan.FromSeconds(3) }, time, fleet: fleet);
         for (var i = 0; i < 9; i++)
         {
             await pacer.WaitAsync(CancellationToken.None); // 30 / 3 = 10, less one for a request that lands in the next window
@@ -235,12 +235,12 @@ public class PacerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var fleet = new Fleet(2);
-        using var pacer = new BrazeRequestPacer(new BrazeOptions(), time, fleet: fleet);
+        var pacer = new BrazeRequestPacer(new BrazeOptions(), time, fleet: fleet);
         await pacer.WaitAsync(CancellationToken.None);
         pacer.Observe(Response(HttpStatusCode.TooManyRequests, 3000, 0, time.GetUtcNow().AddSeconds(2)));
         Assert.True(fleet.Pauses["/users/track"] > time.GetUtcNow().AddSeconds(1.9));
 
-        using var other = new BrazeRequestPacer(new BrazeOptions(), 100, TimeSpan.FromMinutes(1), time, group: "/users/alias/new", fleet: fleet);
+        var other = new BrazeRequestPacer(new BrazeOptions(), 100, TimeSpan.FromMinutes(1), time, group: "/users/alias/new", fleet: fleet);
         fleet.Pause("/users/alias/new", time.GetUtcNow().AddSeconds(5)); // another process got the 429
         var waiting = other.WaitAsync(CancellationToken.None).AsTask();
         time.Advance(TimeSpan.FromSeconds(4.9));
@@ -253,7 +253,7 @@ public class PacerTests
     public async Task In_a_fleet_the_remaining_budget_Braze_reports_is_shared_too()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time, fleet: new Fleet(3));
+        var pacer = new BrazeRequestPacer(new BrazeOptions { SlowDownBelowRemainingFraction = 0 }, time, fleet: new Fleet(3));
         await pacer.WaitAsync(CancellationToken.None);
         pacer.Observe(Response(HttpStatusCode.Created, 3000, 7, time.GetUtcNow().AddSeconds(3))); // 7 left for three: 2 for this one
         await pacer.WaitAsync(CancellationToken.None);
